@@ -1,0 +1,178 @@
+//! Labelled secrets: one per platform (`ios`, `android`, `web`), per environment (`test`), and
+//! the previous key during a rotation.
+
+use std::fmt;
+
+use crate::error::{Error, Result, echo};
+use crate::scheme::Scheme;
+use crate::secret::Secret;
+use crate::signer::Signer;
+
+/// The longest key label.
+pub const MAX_LABEL_LEN: usize = 64;
+
+/// Secrets by label, in the order they were added.
+///
+/// Vendors such as Intercom issue one secret per platform and per workspace, and a rotation
+/// keeps the previous secret valid for a while; a keyring holds them all so one
+/// [`Verifier`](crate::Verifier) can say which key a token was made with. Verification tries keys
+/// in insertion order. `Debug` shows labels and fingerprints only.
+///
+/// ```
+/// use userhash::{Keyring, Scheme, Secret};
+///
+/// let scheme = Scheme::by_name("intercom")?;
+/// let keyring = Keyring::new()
+///     .with("ios", Secret::for_scheme(&scheme, "ios-secret")?)?
+///     .with("android", Secret::for_scheme(&scheme, "android-secret")?)?;
+/// assert_eq!(keyring.labels().collect::<Vec<_>>(), ["ios", "android"]);
+/// # Ok::<(), userhash::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Keyring {
+    entries: Vec<(String, Secret)>,
+}
+
+impl Keyring {
+    /// An empty keyring.
+    pub fn new() -> Keyring {
+        Keyring::default()
+    }
+
+    /// Adds a secret under `label`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLabel`] unless the label is 1–64 characters of `[a-z0-9_.-]`;
+    /// [`Error::DuplicateLabel`] if the label is taken.
+    pub fn insert(&mut self, label: &str, secret: Secret) -> Result<()> {
+        check_label(label)?;
+        if self.get(label).is_some() {
+            return Err(Error::DuplicateLabel {
+                label: label.to_owned(),
+            });
+        }
+        self.entries.push((label.to_owned(), secret));
+        Ok(())
+    }
+
+    /// This keyring with a secret added under `label` (see [`Keyring::insert`]).
+    ///
+    /// # Errors
+    /// As [`Keyring::insert`].
+    pub fn with(mut self, label: &str, secret: Secret) -> Result<Keyring> {
+        self.insert(label, secret)?;
+        Ok(self)
+    }
+
+    /// The secret under `label`.
+    pub fn get(&self, label: &str) -> Option<&Secret> {
+        self.entries
+            .iter()
+            .find(|(have, _)| have == label)
+            .map(|(_, secret)| secret)
+    }
+
+    /// The labels, in insertion order.
+    pub fn labels(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.entries.iter().map(|(label, _)| label.as_str())
+    }
+
+    /// Labels and secrets, in insertion order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Secret)> {
+        self.entries
+            .iter()
+            .map(|(label, secret)| (label.as_str(), secret))
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the keyring holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A signer for `scheme` with the key under `label` — e.g. the `ios` key for requests from
+    /// the iOS app.
+    ///
+    /// # Errors
+    /// [`Error::UnknownLabel`].
+    pub fn signer(&self, scheme: &Scheme, label: &str) -> Result<Signer> {
+        let secret = self
+            .get(label)
+            .ok_or_else(|| Error::UnknownLabel { label: echo(label) })?;
+        Ok(Signer::new(scheme.clone(), secret))
+    }
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.iter()
+                    .map(|(label, secret)| (label, secret.fingerprint())),
+            )
+            .finish()
+    }
+}
+
+fn check_label(label: &str) -> Result<()> {
+    let invalid = |reason: &str| {
+        Err(Error::InvalidLabel {
+            reason: reason.to_owned(),
+        })
+    };
+    if label.is_empty() {
+        return invalid("the label is empty");
+    }
+    if label.len() > MAX_LABEL_LEN {
+        return invalid("the label is longer than 64 characters");
+    }
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c);
+    if !label.chars().all(allowed) {
+        return invalid("the label has a character other than a-z, 0-9, '_', '.', '-'");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(text: &str) -> Secret {
+        Secret::from_text(text).unwrap()
+    }
+
+    #[test]
+    fn labels_are_checked_and_unique() {
+        let mut keyring = Keyring::new();
+        keyring.insert("ios", secret("a")).unwrap();
+        assert_eq!(
+            keyring.insert("ios", secret("b")).err().map(|e| e.kind()),
+            Some(crate::ErrorKind::DuplicateLabel)
+        );
+        for bad in ["", "iOS", "a b", "é", &"x".repeat(65)] {
+            assert_eq!(
+                keyring.insert(bad, secret("c")).err().map(|e| e.kind()),
+                Some(crate::ErrorKind::InvalidLabel),
+                "{bad:?}"
+            );
+        }
+        keyring.insert(&"x".repeat(64), secret("c")).unwrap();
+        assert_eq!(keyring.len(), 2);
+    }
+
+    #[test]
+    fn debug_shows_labels_and_fingerprints_only() {
+        let keyring = Keyring::new()
+            .with("web", secret("do-not-print-me"))
+            .unwrap();
+        let shown = format!("{keyring:?}");
+        assert!(
+            shown.contains("web") && !shown.contains("do-not-print-me"),
+            "{shown}"
+        );
+    }
+}

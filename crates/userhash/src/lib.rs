@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+
+mod clock;
+mod error;
+mod explain;
+mod gate;
+mod identity;
+mod keyring;
+mod mac;
+pub mod presets;
+mod scheme;
+mod secret;
+mod signer;
+mod token;
+mod verifier;
+
+pub use error::{Error, ErrorKind, Field, Result, TokenDefect};
+pub use explain::{Cause, Diagnosis, Finding};
+pub use gate::{Decision, Enforcement, Gate, Outcome};
+pub use identity::{Identity, MAX_IDENTIFIER_BYTES};
+pub use keyring::{Keyring, MAX_LABEL_LEN};
+pub use mac::{MAC_LEN, hmac_sha256};
+pub use presets::{Confidence, Preset};
+pub use scheme::{CUSTOM_SCHEME_NAME, Encoding, KeyEncoding, Scheme, Subject, TimestampPlacement};
+pub use secret::Secret;
+pub use signer::Signer;
+pub use verifier::{
+    DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Freshness, Verified, Verifier,
+};

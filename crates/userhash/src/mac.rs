@@ -1,0 +1,200 @@
+//! HMAC-SHA256 (RFC 2104) driven straight from precomputed inner and outer SHA-256 states.
+//!
+//! Keying HMAC costs two SHA-256 compressions (the padded key XOR ipad and XOR opad). A
+//! [`MacKey`] does them once, so a MAC over a message of up to 55 bytes costs exactly two more:
+//! one for the message block, one for the outer hash. The result is proven equal to the `hmac`
+//! crate on random keys and messages, to RFC 4231 and to Project Wycheproof in the tests.
+
+use sha2::block_api::compress256;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
+
+/// The length of an HMAC-SHA256 tag in bytes.
+pub const MAC_LEN: usize = 32;
+
+const BLOCK_LEN: usize = 64;
+/// Bytes at the end of SHA-256's last block that hold the message length in bits.
+const LENGTH_LEN: usize = 8;
+const IPAD: u8 = 0x36;
+const OPAD: u8 = 0x5c;
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// A key ready for HMAC-SHA256: the SHA-256 states after the ipad and opad blocks.
+///
+/// The states are key-equivalent material, so they are wiped on drop and never printed.
+#[derive(Clone)]
+pub(crate) struct MacKey {
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl MacKey {
+    /// Precomputes the pad states for a key of any length (keys over 64 bytes are hashed first,
+    /// as RFC 2104 says).
+    pub(crate) fn new(key: &[u8]) -> MacKey {
+        let mut block = [0u8; BLOCK_LEN];
+        if key.len() > BLOCK_LEN {
+            let mut digest: [u8; MAC_LEN] = Sha256::digest(key).into();
+            block[..MAC_LEN].copy_from_slice(&digest);
+            digest.zeroize();
+        } else {
+            block[..key.len()].copy_from_slice(key);
+        }
+        let pad_state = |pad: u8, block: &[u8; BLOCK_LEN]| {
+            let mut padded = block.map(|byte| byte ^ pad);
+            let mut state = SHA256_IV;
+            compress256(&mut state, std::slice::from_ref(&padded));
+            padded.zeroize();
+            state
+        };
+        let key_state = MacKey {
+            inner: pad_state(IPAD, &block),
+            outer: pad_state(OPAD, &block),
+        };
+        block.zeroize();
+        key_state
+    }
+
+    /// The tag over the concatenation of `parts`, without joining them first.
+    pub(crate) fn mac(&self, parts: &[&[u8]]) -> [u8; MAC_LEN] {
+        let mut inner = Stream::new(self.inner, BLOCK_LEN as u64);
+        for part in parts {
+            inner.update(part);
+        }
+        let inner_digest = inner.finish();
+
+        let mut outer = Stream::new(self.outer, BLOCK_LEN as u64);
+        outer.update(&inner_digest);
+        outer.finish()
+    }
+}
+
+impl Drop for MacKey {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+/// HMAC-SHA256 of `message` under `key`: the raw primitive every scheme is built on.
+///
+/// ```
+/// // The known answer from VENDORS.md.
+/// let tag = userhash::hmac_sha256(b"secret", b"Message");
+/// assert_eq!(
+///     hex::encode(tag),
+///     "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597"
+/// );
+/// ```
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; MAC_LEN] {
+    MacKey::new(key).mac(&[message])
+}
+
+/// A SHA-256 computation resumed from a state that has already absorbed `absorbed` bytes.
+struct Stream {
+    state: [u32; 8],
+    block: [u8; BLOCK_LEN],
+    filled: usize,
+    absorbed: u64,
+}
+
+impl Stream {
+    fn new(state: [u32; 8], absorbed: u64) -> Stream {
+        Stream {
+            state,
+            block: [0; BLOCK_LEN],
+            filled: 0,
+            absorbed,
+        }
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.absorbed += bytes.len() as u64;
+        while !bytes.is_empty() {
+            let take = (BLOCK_LEN - self.filled).min(bytes.len());
+            let (head, rest) = bytes.split_at(take);
+            self.block[self.filled..self.filled + take].copy_from_slice(head);
+            self.filled += take;
+            bytes = rest;
+            if self.filled == BLOCK_LEN {
+                compress256(&mut self.state, std::slice::from_ref(&self.block));
+                self.filled = 0;
+            }
+        }
+    }
+
+    /// SHA-256 padding: 0x80, zeros, then the total length in bits, big-endian.
+    fn finish(mut self) -> [u8; MAC_LEN] {
+        let bit_len = self.absorbed * 8;
+        self.block[self.filled] = 0x80;
+        self.block[self.filled + 1..].fill(0);
+        if self.filled + 1 > BLOCK_LEN - LENGTH_LEN {
+            compress256(&mut self.state, std::slice::from_ref(&self.block));
+            self.block.fill(0);
+        }
+        self.block[BLOCK_LEN - LENGTH_LEN..].copy_from_slice(&bit_len.to_be_bytes());
+        compress256(&mut self.state, std::slice::from_ref(&self.block));
+
+        let mut digest = [0u8; MAC_LEN];
+        for (chunk, word) in digest.chunks_exact_mut(4).zip(self.state) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        digest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{KeyInit, Mac};
+    use proptest::prelude::*;
+
+    fn reference(key: &[u8], message: &[u8]) -> [u8; MAC_LEN] {
+        let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    #[test]
+    fn rfc_4231_case_2() {
+        let tag = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(tag),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn every_length_around_block_boundaries_matches_the_hmac_crate() {
+        let key = b"key";
+        let message: Vec<u8> = (0..=200u8).collect();
+        for len in 0..message.len() {
+            let msg = &message[..len];
+            assert_eq!(hmac_sha256(key, msg), reference(key, msg), "length {len}");
+        }
+    }
+
+    #[test]
+    fn split_parts_equal_the_joined_message() {
+        let key = MacKey::new(b"k");
+        assert_eq!(key.mac(&[b"ab", b"", b"cd"]), key.mac(&[b"abcd"]));
+    }
+
+    proptest! {
+        #[test]
+        fn equals_the_hmac_crate(key in proptest::collection::vec(any::<u8>(), 0..200),
+                                 message in proptest::collection::vec(any::<u8>(), 0..300)) {
+            prop_assert_eq!(hmac_sha256(&key, &message), reference(&key, &message));
+        }
+    }
+}

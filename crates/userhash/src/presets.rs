@@ -1,0 +1,209 @@
+//! The catalogue of vendor presets: one constant per vendor, each citing where its rule comes
+//! from and how sure we are of it.
+//!
+//! A preset lands with vectors in `testdata/vectors/`; a vector taken from the vendor's own docs
+//! says so in its `source`.
+
+use crate::scheme::{Encoding, KeyEncoding, Subject, TimestampPlacement};
+
+/// How sure userhash is that a preset matches what the vendor's servers check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Confidence {
+    /// Every part is stated by the vendor's own docs or sample code.
+    Confirmed,
+    /// The message is confirmed; another part (usually the output encoding) is inferred.
+    PartlyInferred,
+    /// Taken from third-party code or inferred: treat as a hypothesis and test against the
+    /// vendor before relying on it.
+    Inferred,
+}
+
+impl Confidence {
+    /// `confirmed`, `partly-inferred` or `inferred`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::PartlyInferred => "partly-inferred",
+            Confidence::Inferred => "inferred",
+        }
+    }
+}
+
+/// One vendor's identity-hash rule, as documented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Preset {
+    /// The name used by [`Scheme::by_name`](crate::Scheme::by_name), the CLI and the vectors.
+    pub name: &'static str,
+    /// The vendor and product.
+    pub vendor: &'static str,
+    /// Which identity fields are signed.
+    pub subject: Subject,
+    /// How the dashboard secret becomes key bytes.
+    pub key_encoding: KeyEncoding,
+    /// How the MAC is written.
+    pub encoding: Encoding,
+    /// Whether the token embeds a timestamp.
+    pub timestamp: TimestampPlacement,
+    /// How sure we are of the rule.
+    pub confidence: Confidence,
+    /// The name under which the client SDK sends the token.
+    pub client_parameter: &'static str,
+    /// Where the rule comes from.
+    pub source: &'static str,
+}
+
+macro_rules! preset {
+    ($(#[$doc:meta])* $ident:ident = $name:literal, $vendor:literal,
+     $subject:ident, $key:ident, $encoding:ident, $timestamp:ident, $confidence:ident,
+     $parameter:literal, $source:literal) => {
+        $(#[$doc])*
+        pub const $ident: Preset = Preset {
+            name: $name,
+            vendor: $vendor,
+            subject: Subject::$subject,
+            key_encoding: KeyEncoding::$key,
+            encoding: Encoding::$encoding,
+            timestamp: TimestampPlacement::$timestamp,
+            confidence: Confidence::$confidence,
+            client_parameter: $parameter,
+            source: $source,
+        };
+    };
+}
+
+preset!(
+    /// Intercom Messenger identity verification (web, iOS, Android, Cordova): HMAC-SHA256 of the
+    /// `user_id`, or of the `email` only when there is no user id; lower-case hex. One secret per
+    /// platform and per workspace (test vs production) — keep them in a
+    /// [`Keyring`](crate::Keyring). If both fields are sent, a hash over the email is rejected.
+    /// Source: Intercom's identity-verification docs. Confidence: confirmed.
+    INTERCOM = "intercom", "Intercom", UserIdElseEmail, Utf8, Hex, None, Confirmed,
+    "user_hash", "Intercom identity verification docs (web, iOS, Android, Cordova)"
+);
+preset!(
+    /// Helpshift identity verification: HMAC-SHA256 of `user_id + email` concatenated with no
+    /// separator, whichever are present; standard padded base64.
+    /// Source: Helpshift's user-identity docs. Confidence: confirmed.
+    HELPSHIFT = "helpshift", "Helpshift", UserIdAndEmail, Utf8, Base64, None, Confirmed,
+    "user_auth_token", "Helpshift identity verification docs"
+);
+preset!(
+    /// Helpshift in "full privacy" mode: the user id only, the email is never sent nor signed;
+    /// base64. Source: Helpshift's user-identity docs. Confidence: confirmed.
+    HELPSHIFT_FULL_PRIVACY = "helpshift-full-privacy", "Helpshift (full privacy)", UserId, Utf8,
+    Base64, None, Confirmed,
+    "user_auth_token", "Helpshift identity verification docs, full-privacy mode"
+);
+preset!(
+    /// Jimo: HMAC-SHA256 of `"{user id}-{unix seconds}"`, token `"{hex}-{unix seconds}"`. The
+    /// dashboard secret looks like hex but is used as text. Source: Jimo's identity-verification
+    /// docs, including a worked example kept as a vector. Confidence: confirmed.
+    JIMO = "jimo", "Jimo", UserId, Utf8, Hex, Suffix, Confirmed,
+    "identify signature", "Jimo identity verification docs (worked example)"
+);
+preset!(
+    /// Front Chat: the email, or the user id instead when one is passed; hex.
+    /// Source: Front's chat-widget identity docs. Confidence: confirmed.
+    FRONT = "front", "Front Chat", UserIdElseEmail, Utf8, Hex, None, Confirmed,
+    "userHash", "Front Chat widget identity verification docs"
+);
+preset!(
+    /// Help Scout Beacon secure mode: the email; hex.
+    /// Source: Help Scout's Beacon docs. Confidence: confirmed.
+    HELP_SCOUT = "help-scout", "Help Scout Beacon", Email, Utf8, Hex, None, Confirmed,
+    "signature", "Help Scout Beacon secure mode docs"
+);
+preset!(
+    /// Chatwoot: the identifier passed to `setUser`; hex, keyed by the inbox's HMAC token.
+    /// Source: Chatwoot's identity-validation docs. Confidence: confirmed.
+    CHATWOOT = "chatwoot", "Chatwoot", UserId, Utf8, Hex, None, Confirmed,
+    "identifier_hash", "Chatwoot identity validation docs"
+);
+preset!(
+    /// Crisp: the email; hex. Inferred from third-party code, not the vendor's docs: verify
+    /// against Crisp before relying on it. Confidence: inferred.
+    CRISP = "crisp", "Crisp", Email, Utf8, Hex, None, Inferred,
+    "[\"set\",\"user:email\",[email, signature]]", "third-party integration code (inferred)"
+);
+preset!(
+    /// Gleap: the user id as a string (stringify numeric ids the same way on both sides); hex.
+    /// Source: Gleap's identity-verification docs. Confidence: confirmed.
+    GLEAP = "gleap", "Gleap", UserId, Utf8, Hex, None, Confirmed,
+    "Gleap.identify third argument", "Gleap identity verification docs"
+);
+preset!(
+    /// Featurebase, legacy HMAC mode: the user id, else the email (the user id wins when both
+    /// are present); hex, keyed by the `iv_…` secret. Featurebase now defaults to signed JWTs.
+    /// Source: Featurebase's identity-verification docs. Confidence: confirmed.
+    FEATUREBASE_LEGACY = "featurebase-legacy", "Featurebase (legacy HMAC mode)", UserIdElseEmail,
+    Utf8, Hex, None, Confirmed,
+    "userHash", "Featurebase identity verification docs (legacy HMAC mode)"
+);
+preset!(
+    /// Plain: the email; hex. Source: Plain's chat identity docs. Confidence: confirmed.
+    PLAIN = "plain", "Plain", Email, Utf8, Hex, None, Confirmed,
+    "emailHash", "Plain chat identity verification docs"
+);
+preset!(
+    /// Pylon: the email; hex; the secret is **hex-decoded** to key bytes.
+    /// Source: Pylon's identity-verification docs. Confidence: confirmed.
+    PYLON = "pylon", "Pylon", Email, Hex, Hex, None, Confirmed,
+    "email_hash", "Pylon identity verification docs"
+);
+preset!(
+    /// Channel.io: the member id; hex; the secret is **hex-decoded** to key bytes.
+    /// Source: Channel.io's member-hash docs. Confidence: confirmed.
+    CHANNEL_IO = "channel-io", "Channel.io", UserId, Hex, Hex, None, Confirmed,
+    "memberHash", "Channel.io member hash docs"
+);
+preset!(
+    /// Novu: the subscriber id; hex, keyed by the environment's API secret.
+    /// Source: Novu's HMAC-encryption docs. Confidence: confirmed.
+    NOVU = "novu", "Novu", UserId, Utf8, Hex, None, Confirmed,
+    "subscriberHash", "Novu HMAC encryption docs"
+);
+preset!(
+    /// Userflow: the user id, one secret per environment; the hex output is inferred.
+    /// Source: Userflow's identity-verification docs. Confidence: partly inferred.
+    USERFLOW = "userflow", "Userflow", UserId, Utf8, Hex, None, PartlyInferred,
+    "signature", "Userflow identity verification docs (output encoding inferred)"
+);
+preset!(
+    /// Chameleon: HMAC-SHA256 of `"{uid}-{unix seconds}"`, token `"{hex}-{unix seconds}"` (the
+    /// same shape as Jimo). Source: Chameleon's identity-verification docs. Confidence: confirmed.
+    CHAMELEON = "chameleon", "Chameleon", UserId, Utf8, Hex, Suffix, Confirmed,
+    "uid_hash", "Chameleon identity verification docs"
+);
+preset!(
+    /// HelpCrunch: the user id; hex. Source: HelpCrunch's SDK docs. Confidence: confirmed.
+    HELPCRUNCH = "helpcrunch", "HelpCrunch", UserId, Utf8, Hex, None, Confirmed,
+    "SDK init user hash", "HelpCrunch SDK identity verification docs"
+);
+preset!(
+    /// Tawk.to secure mode: the user id, one key per property; the hex output is inferred.
+    /// Source: Tawk.to's secure-mode docs. Confidence: partly inferred.
+    TAWK_TO = "tawk-to", "Tawk.to", UserId, Utf8, Hex, None, PartlyInferred,
+    "hash", "Tawk.to secure mode docs (output encoding inferred)"
+);
+
+/// Every preset, in catalogue order: the three the product was specified from, then the others.
+pub const PRESETS: &[&Preset] = &[
+    &INTERCOM,
+    &HELPSHIFT,
+    &HELPSHIFT_FULL_PRIVACY,
+    &JIMO,
+    &FRONT,
+    &HELP_SCOUT,
+    &CHATWOOT,
+    &CRISP,
+    &GLEAP,
+    &FEATUREBASE_LEGACY,
+    &PLAIN,
+    &PYLON,
+    &CHANNEL_IO,
+    &NOVU,
+    &USERFLOW,
+    &CHAMELEON,
+    &HELPCRUNCH,
+    &TAWK_TO,
+];

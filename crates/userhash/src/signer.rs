@@ -1,0 +1,194 @@
+//! The app server's side: a scheme and one key, ready to sign identities.
+
+use std::fmt;
+
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::identity::Identity;
+use crate::mac::{MAC_LEN, MacKey};
+use crate::scheme::{Scheme, SubjectParts, TIMESTAMP_SEPARATOR};
+use crate::secret::Secret;
+use crate::token::format_token;
+
+/// Signs identities under one scheme with one key.
+///
+/// The HMAC pad states are computed once, in [`Signer::new`]; each signature then costs two
+/// SHA-256 compressions for identifiers up to 55 bytes. A `Signer` is immutable and `Send + Sync`:
+/// build one at start-up and share it across threads.
+///
+/// ```
+/// use userhash::{Identity, Scheme, Secret, Signer};
+///
+/// let scheme = Scheme::by_name("intercom")?;
+/// let signer = Signer::new(scheme.clone(), &Secret::for_scheme(&scheme, "secret")?);
+/// let hash = signer.sign(&Identity::from_user_id("Message"))?;
+/// assert_eq!(hash, "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597");
+/// # Ok::<(), userhash::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    scheme: Scheme,
+    key: MacKey,
+    fingerprint: String,
+}
+
+impl Signer {
+    /// A signer for `scheme` keyed by `secret`.
+    pub fn new(scheme: Scheme, secret: &Secret) -> Signer {
+        Signer {
+            scheme,
+            key: MacKey::new(secret.expose()),
+            fingerprint: secret.fingerprint(),
+        }
+    }
+
+    /// The scheme this signer follows.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The fingerprint of the key (see [`Secret::fingerprint`]).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The token for `identity`. Timestamped schemes stamp it with the system clock; use
+    /// [`Signer::sign_at`] to choose the time.
+    ///
+    /// # Errors
+    /// Identity errors ([`Error::Unidentified`], [`Error::MissingField`], [`Error::EmptyField`],
+    /// [`Error::IdentifierTooLong`]), or [`Error::ClockBeforeEpoch`].
+    pub fn sign(&self, identity: &Identity) -> Result<String> {
+        if self.scheme.is_timestamped() {
+            self.sign_at(identity, clock::unix_now()?)
+        } else {
+            self.sign_subject(self.scheme.subject_of(identity)?, None)
+        }
+    }
+
+    /// The token for `identity` stamped with `unix_seconds`, for timestamped schemes.
+    ///
+    /// # Errors
+    /// [`Error::TimestampNotApplicable`] when the scheme embeds no timestamp, or an identity
+    /// error as for [`Signer::sign`].
+    pub fn sign_at(&self, identity: &Identity, unix_seconds: u64) -> Result<String> {
+        if !self.scheme.is_timestamped() {
+            return Err(Error::TimestampNotApplicable {
+                scheme: self.scheme.name().to_owned(),
+            });
+        }
+        let subject = self.scheme.subject_of(identity)?;
+        self.sign_subject(subject, Some(&unix_seconds.to_string()))
+    }
+
+    /// Signs many identities, one result per identity, in order. A bad identity yields an error
+    /// in its slot and does not stop the others. Timestamped schemes read the clock once, so
+    /// the whole batch carries one timestamp.
+    pub fn sign_batch(&self, identities: &[Identity]) -> Vec<Result<String>> {
+        if self.scheme.is_timestamped() {
+            match clock::unix_now() {
+                Ok(now) => identities.iter().map(|id| self.sign_at(id, now)).collect(),
+                Err(error) => identities.iter().map(|_| Err(error.clone())).collect(),
+            }
+        } else {
+            identities.iter().map(|id| self.sign(id)).collect()
+        }
+    }
+
+    fn sign_subject(&self, subject: SubjectParts<'_>, timestamp: Option<&str>) -> Result<String> {
+        let mac = self.mac(&subject, timestamp);
+        Ok(format_token(&self.scheme, &mac, timestamp))
+    }
+
+    /// The MAC over the subject, followed by `-{timestamp}` when one is given.
+    pub(crate) fn mac(&self, subject: &SubjectParts<'_>, timestamp: Option<&str>) -> [u8; MAC_LEN] {
+        let separator = [TIMESTAMP_SEPARATOR as u8];
+        // At most two identifier parts, then the separator and the timestamp.
+        let mut parts: [&[u8]; 4] = [&[]; 4];
+        let mut count = 0;
+        let timestamp_parts = timestamp.map(|ts| [separator.as_slice(), ts.as_bytes()]);
+        let all = subject
+            .as_slice()
+            .iter()
+            .map(|part| part.as_bytes())
+            .chain(timestamp_parts.into_iter().flatten());
+        for (slot, part) in parts.iter_mut().zip(all) {
+            *slot = part;
+            count += 1;
+        }
+        self.key.mac(parts.get(..count).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("scheme", &self.scheme.to_string())
+            .field("key", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer(scheme: &str, secret: &str) -> Signer {
+        let scheme = Scheme::by_name(scheme).unwrap();
+        let secret = Secret::for_scheme(&scheme, secret).unwrap();
+        Signer::new(scheme, &secret)
+    }
+
+    #[test]
+    fn jimo_worked_example() {
+        let jimo = signer(
+            "jimo",
+            "a6c93e058a4ab236449bd321002352483a85138489d2ee4fb2eaa4cfd3ab2ba8",
+        );
+        let token = jimo.sign_at(&Identity::from_user_id("id-c5c178f6"), 1_741_761_604);
+        assert_eq!(
+            token.unwrap(),
+            "6a403a1fcfcc866b8917e6e208a553004c54c73846bc4f3f686757e2a5ad588e-1741761604"
+        );
+    }
+
+    #[test]
+    fn timestamps_only_where_the_scheme_has_them() {
+        let intercom = signer("intercom", "s");
+        assert_eq!(
+            intercom
+                .sign_at(&Identity::from_user_id("1"), 5)
+                .err()
+                .map(|e| e.kind()),
+            Some(crate::ErrorKind::TimestampNotApplicable)
+        );
+        let jimo = signer("jimo", "s");
+        let token = jimo.sign(&Identity::from_user_id("1")).unwrap();
+        assert!(
+            token
+                .split_once('-')
+                .is_some_and(|(_, ts)| ts.parse::<u64>().is_ok())
+        );
+    }
+
+    #[test]
+    fn batch_keeps_order_and_isolates_errors() {
+        let intercom = signer("intercom", "s");
+        let ids = [
+            Identity::from_user_id("1"),
+            Identity::default(),
+            Identity::from_user_id("2"),
+        ];
+        let results = intercom.sign_batch(&ids);
+        assert_eq!(results[0], intercom.sign(&ids[0]));
+        assert_eq!(results[1], Err(Error::Unidentified));
+        assert_eq!(results[2], intercom.sign(&ids[2]));
+    }
+
+    #[test]
+    fn debug_shows_the_fingerprint_not_the_key() {
+        let shown = format!("{:?}", signer("intercom", "hunter2hunter2"));
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("intercom"), "{shown}");
+    }
+}

@@ -1,0 +1,220 @@
+//! The text form of a token: writing a MAC (and timestamp) under a scheme, and reading one back
+//! strictly.
+//!
+//! Decoding is strict by decision: a token is accepted only in the exact form the scheme writes
+//! (lower-case hex, canonical padded base64, a plain decimal timestamp). Vendors compare tokens as
+//! text, so an upper-case or re-encoded token that a lenient verifier accepted would still fail
+//! at the vendor; rejecting it here surfaces the bug before production, and `explain` names it.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use crate::error::{Error, Result, TokenDefect};
+use crate::mac::MAC_LEN;
+use crate::scheme::{Encoding, Scheme, TIMESTAMP_SEPARATOR};
+
+/// The most digits a `u64` number of seconds has.
+const MAX_TIMESTAMP_DIGITS: usize = 20;
+
+/// The length of a MAC written in `encoding`.
+pub(crate) const fn encoded_len(encoding: Encoding) -> usize {
+    match encoding {
+        Encoding::Hex => 2 * MAC_LEN,
+        Encoding::Base64 => MAC_LEN.div_ceil(3) * 4,
+    }
+}
+
+/// The longest token `scheme` can produce; anything longer is rejected before any work.
+pub(crate) fn max_token_len(scheme: &Scheme) -> usize {
+    let timestamp = if scheme.is_timestamped() {
+        1 + MAX_TIMESTAMP_DIGITS
+    } else {
+        0
+    };
+    encoded_len(scheme.encoding()) + timestamp
+}
+
+/// A MAC written in `encoding`.
+pub(crate) fn encode_mac(encoding: Encoding, mac: &[u8; MAC_LEN]) -> String {
+    match encoding {
+        Encoding::Hex => hex::encode(mac),
+        Encoding::Base64 => BASE64.encode(mac),
+    }
+}
+
+/// The token for a MAC, with its timestamp appended when the scheme embeds one.
+pub(crate) fn format_token(
+    scheme: &Scheme,
+    mac: &[u8; MAC_LEN],
+    timestamp: Option<&str>,
+) -> String {
+    let mut token = encode_mac(scheme.encoding(), mac);
+    if let Some(seconds) = timestamp {
+        token.push(TIMESTAMP_SEPARATOR);
+        token.push_str(seconds);
+    }
+    token
+}
+
+/// A token read back: its MAC bytes and, for timestamped schemes, its timestamp.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ParsedToken<'a> {
+    pub(crate) mac: [u8; MAC_LEN],
+    pub(crate) timestamp: Option<Timestamp<'a>>,
+}
+
+/// A timestamp as written in a token and as a number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timestamp<'a> {
+    /// The digits exactly as written; this is what was signed.
+    pub(crate) text: &'a str,
+    /// The digits as seconds since the Unix epoch.
+    pub(crate) seconds: u64,
+}
+
+/// Reads a token under `scheme`, strictly.
+pub(crate) fn parse_token<'a>(scheme: &Scheme, token: &'a str) -> Result<ParsedToken<'a>> {
+    let malformed = |reason| Error::MalformedToken { reason };
+    if token.is_empty() {
+        return Err(malformed(TokenDefect::Empty));
+    }
+    if token.len() > max_token_len(scheme) {
+        return Err(malformed(TokenDefect::TooLong));
+    }
+    if !scheme.is_timestamped() {
+        let mac = decode_mac(scheme.encoding(), token).map_err(malformed)?;
+        return Ok(ParsedToken {
+            mac,
+            timestamp: None,
+        });
+    }
+    match token.rsplit_once(TIMESTAMP_SEPARATOR) {
+        Some((mac, seconds)) => Ok(ParsedToken {
+            mac: decode_mac(scheme.encoding(), mac).map_err(malformed)?,
+            timestamp: Some(parse_timestamp(seconds).map_err(malformed)?),
+        }),
+        None => {
+            // A well-formed bare MAC is a specific, common mistake: the timestamp was dropped.
+            decode_mac(scheme.encoding(), token).map_err(malformed)?;
+            Err(Error::MissingTimestamp {
+                scheme: scheme.name().to_owned(),
+            })
+        }
+    }
+}
+
+/// Decodes a MAC written in `encoding`, accepting only the canonical form.
+pub(crate) fn decode_mac(encoding: Encoding, text: &str) -> Result<[u8; MAC_LEN], TokenDefect> {
+    if text.len() != encoded_len(encoding) {
+        return Err(TokenDefect::WrongLength);
+    }
+    let mut mac = [0u8; MAC_LEN];
+    match encoding {
+        Encoding::Hex => {
+            let bytes = text.as_bytes();
+            if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                let upper = bytes.iter().all(u8::is_ascii_hexdigit);
+                return Err(if upper {
+                    TokenDefect::UppercaseHex
+                } else {
+                    TokenDefect::NotHex
+                });
+            }
+            hex::decode_to_slice(bytes, &mut mac).map_err(|_| TokenDefect::NotHex)?;
+        }
+        Encoding::Base64 => {
+            let decoded = BASE64.decode(text).map_err(|_| TokenDefect::NotBase64)?;
+            mac = decoded.try_into().map_err(|_| TokenDefect::WrongLength)?;
+        }
+    }
+    Ok(mac)
+}
+
+/// Reads 1–20 decimal digits with no sign and no leading zero (unless the number is 0).
+fn parse_timestamp(text: &str) -> Result<Timestamp<'_>, TokenDefect> {
+    let digits_only = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let leading_zero = text.len() > 1 && text.starts_with('0');
+    if !digits_only || leading_zero {
+        return Err(TokenDefect::NotDecimalTimestamp);
+    }
+    let seconds = text
+        .parse::<u64>()
+        .map_err(|_| TokenDefect::TimestampOverflow)?;
+    Ok(Timestamp { text, seconds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jimo() -> Scheme {
+        Scheme::by_name("jimo").unwrap()
+    }
+
+    #[test]
+    fn lengths_follow_the_encoding() {
+        assert_eq!(encoded_len(Encoding::Hex), 64);
+        assert_eq!(encoded_len(Encoding::Base64), 44);
+        assert_eq!(encode_mac(Encoding::Base64, &[7; MAC_LEN]).len(), 44);
+    }
+
+    #[test]
+    fn hex_is_lower_case_only() {
+        let lower = "ab".repeat(MAC_LEN);
+        assert!(decode_mac(Encoding::Hex, &lower).is_ok());
+        assert_eq!(
+            decode_mac(Encoding::Hex, &lower.to_uppercase()),
+            Err(TokenDefect::UppercaseHex)
+        );
+        assert_eq!(
+            decode_mac(Encoding::Hex, &format!("g{}", &lower[1..])),
+            Err(TokenDefect::NotHex)
+        );
+        assert_eq!(
+            decode_mac(Encoding::Hex, &lower[1..]),
+            Err(TokenDefect::WrongLength)
+        );
+    }
+
+    #[test]
+    fn base64_must_be_canonical() {
+        let good = encode_mac(Encoding::Base64, &[0xff; MAC_LEN]);
+        assert!(decode_mac(Encoding::Base64, &good).is_ok());
+        // The last character before the padding carries unused bits; setting them is not canonical.
+        let mut loose = good.clone().into_bytes();
+        loose[42] = b'9';
+        let loose = String::from_utf8(loose).unwrap();
+        assert_eq!(
+            decode_mac(Encoding::Base64, &loose),
+            Err(TokenDefect::NotBase64)
+        );
+        let url_safe = good.replace('/', "_").replace('+', "-");
+        assert_ne!(url_safe, good);
+        assert_eq!(
+            decode_mac(Encoding::Base64, &url_safe),
+            Err(TokenDefect::NotBase64)
+        );
+    }
+
+    #[test]
+    fn timestamps_are_plain_decimal_seconds() {
+        let mac = "0".repeat(64);
+        let kind = |token: &str| parse_token(&jimo(), token).err().map(|e| e.kind());
+        assert_eq!(kind(&format!("{mac}-0")), None);
+        assert_eq!(kind(&format!("{mac}-18446744073709551615")), None);
+        for bad in ["", "-5", "+5", "05", "1.5", " 1", "1e9"] {
+            assert_eq!(
+                kind(&format!("{mac}-{bad}")),
+                Some(crate::ErrorKind::MalformedToken),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            parse_token(&jimo(), &format!("{mac}-18446744073709551616")).err(),
+            Some(Error::MalformedToken {
+                reason: TokenDefect::TimestampOverflow
+            })
+        );
+        assert_eq!(kind(&mac), Some(crate::ErrorKind::MissingTimestamp));
+    }
+}

@@ -1,0 +1,249 @@
+//! The checking side: a scheme, a keyring and a freshness policy, answering "is this token
+//! genuine for this identity, and under which key?".
+
+use std::fmt;
+
+use subtle::ConstantTimeEq;
+
+use crate::clock;
+use crate::error::{Error, Result, echo};
+use crate::identity::Identity;
+use crate::keyring::Keyring;
+use crate::scheme::Scheme;
+use crate::signer::Signer;
+use crate::token::parse_token;
+
+/// The default maximum age of a timestamped token: one hour.
+///
+/// A timestamped token is minted when the app server renders the page or answers the login, and
+/// the client sends it when the widget boots, usually seconds later; an hour tolerates long-lived
+/// single-page sessions while bounding how long a leaked token can be replayed.
+pub const DEFAULT_MAX_AGE_SECONDS: u64 = 3600;
+
+/// The default tolerance for a timestamp ahead of the verifier's clock: five minutes.
+///
+/// Both clocks belong to servers that should be NTP-synchronised to well under a second; five
+/// minutes absorbs a badly drifting host (the tolerance Standard Webhooks uses) while a
+/// millisecond timestamp — a thousand times too large — is still caught.
+pub const DEFAULT_MAX_FUTURE_SKEW_SECONDS: u64 = 300;
+
+/// How old, and how far in the future, a timestamped token may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Freshness {
+    /// The largest accepted age in seconds (an age equal to it is accepted).
+    pub max_age_seconds: u64,
+    /// The largest accepted lead of the token's timestamp over the verifier's clock, in seconds.
+    pub max_future_skew_seconds: u64,
+}
+
+impl Default for Freshness {
+    fn default() -> Freshness {
+        Freshness {
+            max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
+            max_future_skew_seconds: DEFAULT_MAX_FUTURE_SKEW_SECONDS,
+        }
+    }
+}
+
+impl Freshness {
+    /// Checks a genuine token's timestamp against the clock reading `now`.
+    ///
+    /// # Errors
+    /// [`Error::Expired`] or [`Error::FromTheFuture`].
+    pub fn check(&self, timestamp: u64, now: u64) -> Result<()> {
+        if timestamp <= now {
+            let age = now - timestamp;
+            if age > self.max_age_seconds {
+                return Err(Error::Expired {
+                    age,
+                    max_age: self.max_age_seconds,
+                });
+            }
+        } else {
+            let ahead = timestamp - now;
+            if ahead > self.max_future_skew_seconds {
+                return Err(Error::FromTheFuture {
+                    ahead,
+                    max_skew: self.max_future_skew_seconds,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A successful verification: which key made the token.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Verified {
+    /// The label of the key that matched (e.g. `ios`, or `previous` during a rotation).
+    pub label: String,
+    /// The fingerprint of that key.
+    pub fingerprint: String,
+    /// The token's timestamp, for timestamped schemes.
+    pub timestamp: Option<u64>,
+}
+
+/// Verifies tokens for one scheme against every key of a keyring.
+///
+/// Identity errors come first (the caller's input), then the token is decoded strictly, then the
+/// MAC is compared in constant time under each key in keyring order, and only a genuine token's
+/// timestamp is checked for freshness. Immutable and `Send + Sync`.
+///
+/// ```
+/// use userhash::{ErrorKind, Identity, Keyring, Scheme, Secret, Verifier};
+///
+/// let scheme = Scheme::by_name("jimo")?;
+/// let keyring = Keyring::new().with("web", Secret::for_scheme(&scheme, "s3cret")?)?;
+/// let verifier = Verifier::new(scheme, keyring)?;
+/// let user = Identity::from_user_id("id-1");
+///
+/// let token = verifier.keyring().signer(verifier.scheme(), "web")?.sign_at(&user, 1_700_000_000)?;
+/// assert_eq!(verifier.verify_at(&user, &token, 1_700_000_060)?.label, "web");
+/// let stale = verifier.verify_at(&user, &token, 1_700_000_000 + 7_200).unwrap_err();
+/// assert_eq!(stale.kind(), ErrorKind::Expired);
+/// # Ok::<(), userhash::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    scheme: Scheme,
+    keyring: Keyring,
+    signers: Vec<(String, Signer)>,
+    freshness: Freshness,
+}
+
+impl Verifier {
+    /// A verifier with the default [`Freshness`].
+    ///
+    /// # Errors
+    /// [`Error::EmptyKeyring`].
+    pub fn new(scheme: Scheme, keyring: Keyring) -> Result<Verifier> {
+        Verifier::with_freshness(scheme, keyring, Freshness::default())
+    }
+
+    /// A verifier with a chosen freshness policy (used by timestamped schemes only).
+    ///
+    /// # Errors
+    /// [`Error::EmptyKeyring`].
+    pub fn with_freshness(
+        scheme: Scheme,
+        keyring: Keyring,
+        freshness: Freshness,
+    ) -> Result<Verifier> {
+        if keyring.is_empty() {
+            return Err(Error::EmptyKeyring);
+        }
+        let signers = keyring
+            .iter()
+            .map(|(label, secret)| (label.to_owned(), Signer::new(scheme.clone(), secret)))
+            .collect();
+        Ok(Verifier {
+            scheme,
+            keyring,
+            signers,
+            freshness,
+        })
+    }
+
+    /// The scheme tokens are checked against.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The keys tried.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    /// The freshness policy for timestamped schemes.
+    pub fn freshness(&self) -> Freshness {
+        self.freshness
+    }
+
+    /// Verifies `token` for `identity` under any key, reading the system clock for timestamped
+    /// schemes.
+    ///
+    /// # Errors
+    /// A rejection ([`Error::is_rejection`]) or an identity error.
+    pub fn verify(&self, identity: &Identity, token: &str) -> Result<Verified> {
+        self.verify_among(identity, token, None, None)
+    }
+
+    /// Verifies `token` for `identity` under any key, at the time `now` (Unix seconds).
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`].
+    pub fn verify_at(&self, identity: &Identity, token: &str, now: u64) -> Result<Verified> {
+        self.verify_among(identity, token, None, Some(now))
+    }
+
+    /// Verifies under the key labelled `label` only — e.g. a request from the Android app must
+    /// carry a token made with the `android` secret.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`], or [`Error::UnknownLabel`].
+    pub fn verify_label(&self, label: &str, identity: &Identity, token: &str) -> Result<Verified> {
+        self.verify_among(identity, token, Some(label), None)
+    }
+
+    /// [`Verifier::verify_label`] at the time `now`.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify_label`].
+    pub fn verify_label_at(
+        &self,
+        label: &str,
+        identity: &Identity,
+        token: &str,
+        now: u64,
+    ) -> Result<Verified> {
+        self.verify_among(identity, token, Some(label), Some(now))
+    }
+
+    fn verify_among(
+        &self,
+        identity: &Identity,
+        token: &str,
+        only_label: Option<&str>,
+        now: Option<u64>,
+    ) -> Result<Verified> {
+        if let Some(label) = only_label {
+            if self.keyring.get(label).is_none() {
+                return Err(Error::UnknownLabel { label: echo(label) });
+            }
+        }
+        let subject = self.scheme.subject_of(identity)?;
+        let parsed = parse_token(&self.scheme, token)?;
+        let timestamp_text = parsed.timestamp.map(|ts| ts.text);
+        let (label, signer) = self
+            .signers
+            .iter()
+            .filter(|(label, _)| only_label.is_none_or(|only| only == label))
+            .find(|(_, signer)| {
+                let expected = signer.mac(&subject, timestamp_text);
+                bool::from(expected.ct_eq(&parsed.mac))
+            })
+            .ok_or(Error::Mismatch)?;
+        if let Some(timestamp) = parsed.timestamp {
+            let now = match now {
+                Some(now) => now,
+                None => clock::unix_now()?,
+            };
+            self.freshness.check(timestamp.seconds, now)?;
+        }
+        Ok(Verified {
+            label: label.clone(),
+            fingerprint: signer.fingerprint().to_owned(),
+            timestamp: parsed.timestamp.map(|ts| ts.seconds),
+        })
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("scheme", &self.scheme.to_string())
+            .field("keyring", &self.keyring)
+            .field("freshness", &self.freshness)
+            .finish()
+    }
+}
