@@ -87,7 +87,6 @@ impl fmt::Display for TokenDefect {
 /// (identity, timestamp), and *rejections* of a token by a verifier
 /// ([`Error::is_rejection`]). None of them ever holds secret material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// No preset has this name.
     #[error(
@@ -214,7 +213,6 @@ pub enum Error {
 
 /// The variant of an [`Error`] without its data: a stable code for programs, tests and vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// See [`Error::UnknownScheme`].
     UnknownScheme,

@@ -137,7 +137,8 @@ impl Scheme {
         }
     }
 
-    /// A custom scheme from a one-line spec: comma-separated `key=value` pairs, in any order.
+    /// A custom scheme from a one-line spec: comma-separated `key=value` pairs, in any order,
+    /// exactly as written (case-sensitive, no spaces).
     ///
     /// | key | values | default |
     /// |---|---|---|
@@ -154,14 +155,13 @@ impl Scheme {
         let mut key_encoding = None;
         let mut encoding = None;
         let mut timestamp = None;
-        for pair in spec.split(',').map(str::trim) {
+        for pair in spec.split(',') {
             let (key, value) = pair.split_once('=').ok_or_else(|| {
                 invalid(format!(
                     "expected key=value pairs separated by commas, found {:?}",
                     echo(pair)
                 ))
             })?;
-            let (key, value) = (key.trim(), value.trim());
             let unknown_value = || {
                 invalid(format!(
                     "{key}={:?} is not one of {}",
