@@ -72,6 +72,16 @@ impl Keyring {
             .map(|(_, secret)| secret)
     }
 
+    /// The fingerprint of the key under `label` (see [`Secret::fingerprint`]).
+    ///
+    /// # Errors
+    /// [`Error::UnknownLabel`].
+    pub fn fingerprint(&self, label: &str) -> Result<String> {
+        self.get(label)
+            .map(Secret::fingerprint)
+            .ok_or_else(|| Error::UnknownLabel { label: echo(label) })
+    }
+
     /// The labels, in insertion order.
     pub fn labels(&self) -> impl ExactSizeIterator<Item = &str> {
         self.entries.iter().map(|(label, _)| label.as_str())

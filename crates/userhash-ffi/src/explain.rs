@@ -1,0 +1,115 @@
+//! Diagnoses: the known mistakes that reproduce a rejected token.
+
+use userhash::{Cause as CoreCause, Diagnosis as CoreDiagnosis, Finding as CoreFinding};
+
+use crate::error::{ErrorCode, code_and_message};
+use crate::mirror::mirror_enum;
+
+mirror_enum! {
+    /// A known mistake behind a rejected token, most common first.
+    pub enum Cause mirrors CoreCause {
+        /// Made with another label's key: another platform's secret, or the test workspace's.
+        WrongKey,
+        /// The email was hashed, but the scheme signs the user id.
+        EmailInsteadOfUserId,
+        /// The user id was hashed, but the scheme signs the email.
+        UserIdInsteadOfEmail,
+        /// Only one field was hashed, but the scheme concatenates user id and email.
+        ConcatenationMissing,
+        /// User id and email were concatenated, but the scheme signs one field.
+        UnexpectedConcatenation,
+        /// Email then user id, instead of user id then email.
+        FieldsSwapped,
+        /// The hash is upper-case hex.
+        UppercaseHex,
+        /// The hash is base64, but the scheme writes hex.
+        Base64InsteadOfHex,
+        /// The hash is hex, but the scheme writes base64.
+        HexInsteadOfBase64,
+        /// The secret was hex-decoded, but the scheme uses it as text.
+        SecretHexDecoded,
+        /// The secret was used as text, but the scheme hex-decodes it.
+        SecretUsedAsText,
+        /// The identifier was trimmed, or a trailing newline was hashed.
+        SurroundingWhitespace,
+        /// The email was lower-cased before hashing.
+        EmailCase,
+        /// The identifier was hashed in another Unicode normalisation form (NFC vs NFD).
+        UnicodeNormalization,
+        /// A numeric id was written differently (`42` vs `42.0`).
+        NumericIdFormat,
+        /// The identifier was encoded as Latin-1 or lossy ASCII, not UTF-8.
+        TextEncoding,
+        /// Key and message were swapped in the HMAC call.
+        KeyMessageSwapped,
+        /// The scheme embeds a timestamp but the token has none.
+        TimestampMissing,
+        /// The timestamp is in milliseconds, not seconds.
+        MillisecondsTimestamp,
+        /// The token is genuine but too old.
+        StaleTimestamp,
+        /// The token is genuine but its timestamp is beyond the allowed clock skew.
+        FutureTimestamp,
+    }
+}
+
+/// One mistake that reproduces the token.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Finding {
+    /// The mistake.
+    pub cause: Cause,
+    /// The mistake's stable snake_case code, e.g. `email_instead_of_user_id`.
+    pub code: String,
+    /// The label of the key under which the token was reproduced.
+    pub label: String,
+    /// What happened, in plain words (never a secret or the token).
+    pub explanation: String,
+    /// What to change.
+    pub fix: String,
+}
+
+impl From<CoreFinding> for Finding {
+    fn from(finding: CoreFinding) -> Finding {
+        Finding {
+            cause: finding.cause.into(),
+            code: finding.cause.code().to_owned(),
+            label: finding.label,
+            explanation: finding.explanation,
+            fix: finding.fix,
+        }
+    }
+}
+
+/// Why a token does or does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Diagnosis {
+    /// The token verifies (under the expected label, when one was given).
+    pub valid: bool,
+    /// The label that verified it, when valid.
+    pub label: Option<String>,
+    /// Why verification rejected it, when not valid.
+    pub rejection_code: Option<ErrorCode>,
+    /// The rejection in plain words, when not valid.
+    pub rejection_message: Option<String>,
+    /// The mistakes that reproduce the token, most likely first; empty when valid or when no
+    /// known mistake reproduces it.
+    pub findings: Vec<Finding>,
+    /// The verdict and the most likely cause with its fix, in one paragraph.
+    pub summary: String,
+}
+
+impl From<CoreDiagnosis> for Diagnosis {
+    fn from(diagnosis: CoreDiagnosis) -> Diagnosis {
+        let summary = diagnosis.summary();
+        let (rejection_code, rejection_message) =
+            diagnosis.rejection.as_ref().map(code_and_message).unzip();
+        Diagnosis {
+            valid: diagnosis.valid,
+            label: diagnosis.label,
+            rejection_code,
+            rejection_message,
+            findings: diagnosis.findings.into_iter().map(Finding::from).collect(),
+            summary,
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The rollout gate: allow or deny each request under off, report or enforce.
+
+use std::sync::Arc;
+
+use userhash::{
+    Decision as CoreDecision, Enforcement as CoreEnforcement, Gate as CoreGate,
+    Outcome as CoreOutcome,
+};
+
+use crate::error::{ErrorCode, code_and_message};
+use crate::mirror::mirror_enum;
+use crate::{Identity, Result, Verifier};
+
+mirror_enum! {
+    /// How strictly the gate acts on failed verification. Roll out Off → Report → Enforce.
+    pub enum Enforcement mirrors CoreEnforcement {
+        /// Verification does not run; every request is allowed.
+        Off,
+        /// Verification runs and is reported, but every request is allowed.
+        Report,
+        /// Requests with a missing or invalid token are denied.
+        Enforce,
+    }
+}
+
+mirror_enum! {
+    /// What the gate found.
+    pub enum Outcome mirrors CoreOutcome {
+        /// The token is genuine for this identity.
+        Verified,
+        /// An identified user sent no token.
+        Missing,
+        /// The token did not verify.
+        Invalid,
+        /// Neither user id nor email: an anonymous visitor, verification does not apply.
+        Unidentified,
+        /// Enforcement is off; nothing was checked.
+        NotChecked,
+    }
+}
+
+/// The gate's answer for one request.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Decision {
+    /// Whether to let the request through.
+    pub allowed: bool,
+    /// What verification found.
+    pub outcome: Outcome,
+    /// The mode the decision was made under.
+    pub enforcement: Enforcement,
+    /// The label of the key that verified the token, when verified.
+    pub label: Option<String>,
+    /// Why the token was rejected, when invalid.
+    pub error_code: Option<ErrorCode>,
+    /// The rejection in plain words, when invalid.
+    pub error_message: Option<String>,
+    /// True when enforcement would deny this request: the count to watch in report mode.
+    pub would_deny_when_enforced: bool,
+}
+
+impl From<CoreDecision> for Decision {
+    fn from(decision: CoreDecision) -> Decision {
+        let would_deny_when_enforced = decision.would_deny_when_enforced();
+        let (error_code, error_message) = decision.error.as_ref().map(code_and_message).unzip();
+        Decision {
+            allowed: decision.allowed,
+            outcome: decision.outcome.into(),
+            enforcement: decision.enforcement.into(),
+            label: decision.label,
+            error_code,
+            error_message,
+            would_deny_when_enforced,
+        }
+    }
+}
+
+/// A verifier with an enforcement mode, deciding on requests.
+#[derive(Debug, uniffi::Object)]
+pub struct Gate {
+    inner: CoreGate,
+}
+
+#[uniffi::export]
+impl Gate {
+    /// A gate over `verifier` acting under `enforcement`.
+    #[uniffi::constructor]
+    pub fn new(verifier: Arc<Verifier>, enforcement: Enforcement) -> Result<Arc<Gate>> {
+        Ok(Arc::new(Gate {
+            inner: CoreGate::new(verifier.inner.clone(), enforcement.into()),
+        }))
+    }
+
+    /// Decides on a request now. An absent or empty token counts as missing.
+    #[uniffi::method(default(token = None))]
+    pub fn check(&self, identity: Identity, token: Option<String>) -> Result<Decision> {
+        Ok(self.inner.check(&identity.into(), token.as_deref()).into())
+    }
+
+    /// Decides on a request at `now` (Unix seconds).
+    pub fn check_at(
+        &self,
+        identity: Identity,
+        token: Option<String>,
+        now: u64,
+    ) -> Result<Decision> {
+        Ok(self
+            .inner
+            .check_at(&identity.into(), token.as_deref(), now)
+            .into())
+    }
+
+    /// Decides on a request from the platform `label` (its token must be made with that
+    /// platform's key) at `now`.
+    pub fn check_label_at(
+        &self,
+        label: String,
+        identity: Identity,
+        token: Option<String>,
+        now: u64,
+    ) -> Result<Decision> {
+        Ok(self
+            .inner
+            .check_label_at(&label, &identity.into(), token.as_deref(), now)
+            .into())
+    }
+
+    /// The enforcement mode.
+    pub fn enforcement(&self) -> Result<Enforcement> {
+        Ok(self.inner.enforcement().into())
+    }
+}

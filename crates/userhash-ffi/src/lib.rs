@@ -1,0 +1,33 @@
+//! The uniffi layer of userhash: the core's concepts exported to Python, Kotlin and Swift.
+//!
+//! This crate holds only conversions and `#[uniffi::export]` wrappers; every rule lives in the
+//! `userhash` core. Every exported function and method returns a `Result`, so a failure reaches
+//! each language as a typed exception — never as a crash (a panic inside a non-throwing Swift call
+//! is fatal). Doc comments here become the docs of the generated bindings.
+
+mod error;
+mod explain;
+mod gate;
+mod identity;
+mod keyring;
+mod mirror;
+mod scheme;
+mod signer;
+mod verifier;
+
+pub use error::{ErrorCode, UserHashError};
+pub use explain::{Cause, Diagnosis, Finding};
+pub use gate::{Decision, Enforcement, Gate, Outcome};
+pub use identity::Identity;
+pub use keyring::Keyring;
+pub use scheme::{
+    Confidence, Encoding, KeyEncoding, PresetInfo, Scheme, SchemeInfo, Subject, TimestampPlacement,
+    preset_names, presets,
+};
+pub use signer::{BatchEntry, Signer};
+pub use verifier::{Freshness, Verified, Verifier};
+
+/// The result of every exported call.
+pub type Result<T, E = UserHashError> = std::result::Result<T, E>;
+
+uniffi::setup_scaffolding!("userhash");
