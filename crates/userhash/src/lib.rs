@@ -27,3 +27,8 @@ pub use signer::Signer;
 pub use verifier::{
     DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Freshness, Verified, Verifier,
 };
+
+/// The repository README's Rust quick start, compiled and run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct RepositoryReadme;
