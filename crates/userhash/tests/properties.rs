@@ -33,7 +33,7 @@ fn verifier(scheme: &Scheme) -> Verifier {
 }
 
 fn sign(scheme: &Scheme, identity: &Identity, at: u64) -> Result<String, userhash::Error> {
-    let signer = Signer::new(scheme.clone(), &Secret::for_scheme(scheme, SECRET).unwrap());
+    let signer = Signer::new(scheme.clone(), &Secret::for_scheme(scheme, SECRET)?);
     if scheme.is_timestamped() {
         signer.sign_at(identity, at)
     } else {
