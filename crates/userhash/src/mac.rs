@@ -66,16 +66,58 @@ impl MacKey {
 
     /// The tag over the concatenation of `parts`, without joining them first.
     pub(crate) fn mac(&self, parts: &[&[u8]]) -> [u8; MAC_LEN] {
-        let mut inner = Stream::new(self.inner, BLOCK_LEN as u64);
-        for part in parts {
-            inner.update(part);
-        }
-        let inner_digest = inner.finish();
-
-        let mut outer = Stream::new(self.outer, BLOCK_LEN as u64);
-        outer.update(&inner_digest);
-        outer.finish()
+        let len: usize = parts.iter().map(|part| part.len()).sum();
+        let inner_digest = if len <= MAX_ONE_BLOCK_MESSAGE {
+            self.inner_one_block(parts, len)
+        } else {
+            let mut inner = Stream::new(self.inner, BLOCK_LEN as u64);
+            for part in parts {
+                inner.update(part);
+            }
+            inner.finish()
+        };
+        // The outer hash always absorbs exactly the 32-byte inner digest: one padded block.
+        let mut block = [0u8; BLOCK_LEN];
+        block[..MAC_LEN].copy_from_slice(&inner_digest);
+        block[MAC_LEN] = 0x80;
+        block[BLOCK_LEN - LENGTH_LEN..].copy_from_slice(&bit_length(BLOCK_LEN + MAC_LEN));
+        let mut state = self.outer;
+        compress256(&mut state, std::slice::from_ref(&block));
+        digest_bytes(state)
     }
+
+    /// The inner hash of a message short enough to share one block with its padding: a single
+    /// compression after the precomputed ipad state.
+    fn inner_one_block(&self, parts: &[&[u8]], len: usize) -> [u8; MAC_LEN] {
+        let mut block = [0u8; BLOCK_LEN];
+        let mut at = 0;
+        for part in parts {
+            block[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        block[len] = 0x80;
+        block[BLOCK_LEN - LENGTH_LEN..].copy_from_slice(&bit_length(BLOCK_LEN + len));
+        let mut state = self.inner;
+        compress256(&mut state, std::slice::from_ref(&block));
+        digest_bytes(state)
+    }
+}
+
+/// The longest message whose SHA-256 padding still fits in the same block (64 - 1 - 8).
+const MAX_ONE_BLOCK_MESSAGE: usize = BLOCK_LEN - 1 - LENGTH_LEN;
+
+/// SHA-256's length field: the number of bits hashed, big-endian.
+fn bit_length(bytes: usize) -> [u8; LENGTH_LEN] {
+    (bytes as u64 * 8).to_be_bytes()
+}
+
+/// A SHA-256 state as digest bytes.
+fn digest_bytes(state: [u32; 8]) -> [u8; MAC_LEN] {
+    let mut digest = [0u8; MAC_LEN];
+    for (chunk, word) in digest.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    digest
 }
 
 impl Drop for MacKey {
@@ -143,12 +185,7 @@ impl Stream {
         }
         self.block[BLOCK_LEN - LENGTH_LEN..].copy_from_slice(&bit_len.to_be_bytes());
         compress256(&mut self.state, std::slice::from_ref(&self.block));
-
-        let mut digest = [0u8; MAC_LEN];
-        for (chunk, word) in digest.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
-        digest
+        digest_bytes(self.state)
     }
 }
 

@@ -34,26 +34,78 @@ pub(crate) fn max_token_len(scheme: &Scheme) -> usize {
     encoded_len(scheme.encoding()) + timestamp
 }
 
-/// A MAC written in `encoding`.
-pub(crate) fn encode_mac(encoding: Encoding, mac: &[u8; MAC_LEN]) -> String {
+/// Lower-case hex digits by value.
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends a MAC written in `encoding` to `out`, without allocating beyond `out`'s growth.
+pub(crate) fn push_mac(encoding: Encoding, mac: &[u8; MAC_LEN], out: &mut String) {
     match encoding {
-        Encoding::Hex => hex::encode(mac),
-        Encoding::Base64 => BASE64.encode(mac),
+        Encoding::Hex => {
+            let mut digits = [0u8; 2 * MAC_LEN];
+            for (pair, byte) in digits.chunks_exact_mut(2).zip(mac) {
+                pair[0] = HEX_DIGITS[usize::from(byte >> 4)];
+                pair[1] = HEX_DIGITS[usize::from(byte & 0x0f)];
+            }
+            // Always ASCII, so always valid UTF-8; the fallback only avoids an unwrap.
+            match std::str::from_utf8(&digits) {
+                Ok(text) => out.push_str(text),
+                Err(_) => out.extend(digits.iter().copied().map(char::from)),
+            }
+        }
+        Encoding::Base64 => BASE64.encode_string(mac, out),
     }
 }
 
-/// The token for a MAC, with its timestamp appended when the scheme embeds one.
-pub(crate) fn format_token(
+/// A MAC written in `encoding`.
+pub(crate) fn encode_mac(encoding: Encoding, mac: &[u8; MAC_LEN]) -> String {
+    let mut text = String::with_capacity(encoded_len(encoding));
+    push_mac(encoding, mac, &mut text);
+    text
+}
+
+/// Writes the token for a MAC into `out` (replacing its contents), with the timestamp's digits
+/// appended when the scheme embeds one.
+pub(crate) fn write_token(
     scheme: &Scheme,
     mac: &[u8; MAC_LEN],
-    timestamp: Option<&str>,
-) -> String {
-    let mut token = encode_mac(scheme.encoding(), mac);
+    timestamp: Option<&Decimal>,
+    out: &mut String,
+) {
+    out.clear();
+    out.reserve(max_token_len(scheme));
+    push_mac(scheme.encoding(), mac, out);
     if let Some(seconds) = timestamp {
-        token.push(TIMESTAMP_SEPARATOR);
-        token.push_str(seconds);
+        out.push(TIMESTAMP_SEPARATOR);
+        out.extend(seconds.as_bytes().iter().copied().map(char::from));
     }
-    token
+}
+
+/// A `u64` written in decimal on the stack: the timestamp as it is signed and sent.
+pub(crate) struct Decimal {
+    digits: [u8; MAX_TIMESTAMP_DIGITS],
+    start: usize,
+}
+
+impl Decimal {
+    pub(crate) fn new(mut value: u64) -> Decimal {
+        let mut digits = [0u8; MAX_TIMESTAMP_DIGITS];
+        let mut start = MAX_TIMESTAMP_DIGITS;
+        loop {
+            start -= 1;
+            // `value % 10` is below 10, so the cast cannot truncate.
+            digits[start] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        Decimal { digits, start }
+    }
+
+    /// The ASCII digits, without leading zeros.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or_default()
+    }
 }
 
 /// A token read back: its MAC bytes and, for timestamped schemes, its timestamp.
@@ -149,6 +201,13 @@ mod tests {
 
     fn jimo() -> Scheme {
         Scheme::by_name("jimo").unwrap()
+    }
+
+    #[test]
+    fn decimal_digits() {
+        for value in [0, 7, 10, 1_741_761_604, u64::MAX] {
+            assert_eq!(Decimal::new(value).as_bytes(), value.to_string().as_bytes());
+        }
     }
 
     #[test]

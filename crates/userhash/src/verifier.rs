@@ -213,7 +213,7 @@ impl Verifier {
         }
         let subject = self.scheme.subject_of(identity)?;
         let parsed = parse_token(&self.scheme, token)?;
-        let timestamp_text = parsed.timestamp.map(|ts| ts.text);
+        let timestamp_text = parsed.timestamp.map(|ts| ts.text.as_bytes());
         let (label, signer) = self
             .signers
             .iter()
