@@ -14,7 +14,60 @@ Every failure raises a subclass of :class:`UserHashError` (``UserHashError.Misma
 ``UserHashError.EmptySecret``, ...) whose message never contains a secret or a whole token.
 """
 
+from ._ffi import userhash as _generated
 from ._ffi.userhash import *  # noqa: F401,F403  (the generated bindings are the API)
 from ._ffi.userhash import __all__ as _generated_all
 
 __all__ = list(_generated_all)
+
+
+# Two safety fixes to the generated module; no userhash rule lives here.
+#
+# 1. Objects hold a native handle that their finaliser frees. The default copy and pickle
+#    protocols would duplicate the handle, so the copy signs with freed memory once the original
+#    is collected, and the handle is freed twice. The objects are immutable, so a copy is the
+#    object itself, and pickling (which cannot carry a native handle, or should not carry a key)
+#    is refused.
+def _copy(self: object) -> object:
+    return self
+
+
+def _deepcopy(self: object, memo: object) -> object:
+    return self
+
+
+def _refuse_pickle(self: object) -> object:
+    raise TypeError(
+        f"{type(self).__name__} holds native key state and cannot be pickled; "
+        "rebuild it from its scheme and secret in the other process"
+    )
+
+
+for _object_type in (Scheme, Signer, Keyring, Verifier, Gate):  # noqa: F405
+    _object_type.__copy__ = _copy  # type: ignore[attr-defined]
+    _object_type.__deepcopy__ = _deepcopy  # type: ignore[attr-defined]
+    _object_type.__reduce__ = _refuse_pickle  # type: ignore[assignment,method-assign]
+
+
+# 2. Text is encoded as UTF-8 where it is lowered to Rust. A str holding a lone surrogate cannot
+#    be, and Python's UnicodeEncodeError keeps the whole string in `.object`, where repr() and
+#    tracebacks would show a secret. Raise a ValueError that says where, never what.
+def _hide_unencodable_text(encode_site):  # type: ignore[no-untyped-def]
+    def lowered(*args):  # type: ignore[no-untyped-def]
+        try:
+            return encode_site(*args)
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"text argument is not valid Unicode: it has a lone surrogate at index "
+                f"{error.start}, which UTF-8 cannot encode"
+            ) from None
+
+    return staticmethod(lowered)
+
+
+_generated._UniffiFfiConverterString.write = _hide_unencodable_text(
+    _generated._UniffiFfiConverterString.write
+)
+_generated._UniffiFfiConverterString.lower = _hide_unencodable_text(
+    _generated._UniffiFfiConverterString.lower
+)

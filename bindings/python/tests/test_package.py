@@ -1,0 +1,79 @@
+"""The installed wheel: typed, its public names exported, the Rust doc comments as docstrings."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+import userhash
+
+MAIN_NAMES = [
+    "Scheme", "Signer", "Keyring", "Verifier", "Gate", "Identity", "Freshness", "Verified",
+    "Decision", "Diagnosis", "Finding", "BatchEntry", "SchemeInfo", "PresetInfo",
+    "Enforcement", "Outcome", "Cause", "ErrorCode", "Subject", "KeyEncoding", "Encoding",
+    "TimestampPlacement", "Confidence", "UserHashError",
+    "preset_names", "presets", "default_freshness", "error_code_name",
+]  # fmt: skip
+
+
+def test_the_installed_package_is_used() -> None:
+    # Not bindings/python/src: that tree has no native library, so importing it would fail.
+    installed_in = Path(userhash.__file__).resolve().parent.parent.name
+    assert installed_in in ("site-packages", "dist-packages"), userhash.__file__
+
+
+def test_py_typed_marker_is_installed() -> None:
+    assert (Path(userhash.__file__).parent / "py.typed").is_file()
+
+
+@pytest.mark.parametrize("name", MAIN_NAMES)
+def test_main_names_are_exported(name: str) -> None:
+    assert name in userhash.__all__
+    assert getattr(userhash, name) is not None
+
+
+def test_star_import_gives_the_api() -> None:
+    namespace: dict[str, object] = {}
+    exec("from userhash import *", namespace)
+    assert set(MAIN_NAMES) <= set(namespace)
+
+
+def test_package_docstring_example() -> None:
+    assert userhash.__doc__ and "Signer" in userhash.__doc__
+    signer = userhash.Signer(userhash.Scheme.by_name("intercom"), "secret")
+    # HMAC-SHA256(key "secret", message "Message"), the known answer in VENDORS.md
+    expected = "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597"
+    assert signer.sign(userhash.Identity(user_id="Message")) == expected
+
+
+@pytest.mark.parametrize(
+    "obj, words",
+    [
+        (userhash.Signer, "share one"),
+        (userhash.Signer.sign, "identity"),
+        (userhash.Signer.sign_at, "unix_seconds"),
+        (userhash.Keyring, "label"),
+        (userhash.Keyring.with_key, "these keys plus"),
+        (userhash.Verifier, "constant time"),
+        (userhash.Verifier.explain_at, "expected_label"),
+        (userhash.Gate, "enforcement"),
+        (userhash.Gate.check_at, "now"),
+        (userhash.Identity, "never trimmed"),
+        (userhash.Decision, "gate"),
+        (userhash.UserHashError, "never contains a secret"),
+        (userhash.UserHashError.Mismatch, "No key"),  # type: ignore[attr-defined]
+        (userhash.Enforcement, "Off"),
+    ],
+    ids=lambda value: getattr(value, "__qualname__", None) if callable(value) else None,
+)
+def test_docstrings_come_from_the_rust_doc_comments(obj: object, words: str) -> None:
+    doc = inspect.getdoc(obj)
+    assert doc and words in doc, doc
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    assert version("userhash") == "0.1.0"

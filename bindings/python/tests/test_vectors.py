@@ -1,0 +1,140 @@
+"""Every case of the shared vectors through the installed wheel.
+
+Semantics: crates/userhash/tests/vectors.rs; format: testdata/vectors/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+
+import userhash
+from userhash import Freshness, Identity, Keyring, Scheme, Signer, UserHashError, Verifier
+
+Case = dict[str, Any]
+
+
+def code_of(error: UserHashError) -> str:
+    """The vectors' snake_case code of an exception, via its variant (never its message)."""
+    member = re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).upper()
+    return userhash.error_code_name(userhash.ErrorCode[member])
+
+
+def identity(case: Case) -> Identity:
+    return Identity(user_id=case["user_id"], email=case["email"])
+
+
+def scheme(case: Case) -> Scheme:
+    return Scheme.parse(case["scheme"])
+
+
+def verifier(case: Case) -> Verifier:
+    keyring = Keyring(scheme(case))
+    for entry in case["keyring"]:
+        keyring = keyring.with_key(entry["label"], entry["secret"])
+    default = userhash.default_freshness()
+    freshness = Freshness(
+        max_age_seconds=_or(case.get("max_age"), default.max_age_seconds),
+        max_future_skew_seconds=_or(case.get("max_future_skew"), default.max_future_skew_seconds),
+    )
+    return Verifier(keyring, freshness)
+
+
+def _or(value: Optional[int], default: int) -> int:
+    return default if value is None else value
+
+
+def sign(case: Case) -> str:
+    signer = Signer(scheme(case), case["secret"])
+    if case["timestamp"] is None:
+        return signer.sign(identity(case))
+    return signer.sign_at(identity(case), case["timestamp"])
+
+
+def verify(case: Case) -> userhash.Verified:
+    checker = verifier(case)
+    # Non-timestamped schemes ignore the clock; 0 keeps the run independent of real time.
+    now = _or(case["now"], 0)
+    if case["only_label"] is not None:
+        return checker.verify_label_at(case["only_label"], identity(case), case["token"], now)
+    return checker.verify_at(identity(case), case["token"], now)
+
+
+OPERATIONS: dict[str, Callable[[Case], object]] = {
+    "scheme": scheme,
+    "secret": lambda case: Signer(scheme(case), case["secret"]),
+    "sign": sign,
+    # A keyring is built to verify with; an empty one is rejected when the verifier is made.
+    "keyring": verifier,
+    "verify": verify,
+}
+
+
+def test_sign(sign_case: tuple[str, Case]) -> None:
+    _, case = sign_case
+    assert sign(case) == case["expected"]
+
+
+def test_verify(verify_case: tuple[str, Case]) -> None:
+    _, case = verify_case
+    expected = case["expected"]
+    if expected["valid"]:
+        assert verify(case).label == expected["label"]
+    else:
+        with pytest.raises(UserHashError) as raised:
+            verify(case)
+        assert code_of(raised.value) == expected["error"], str(raised.value)
+
+
+def test_errors(errors_case: tuple[str, Case]) -> None:
+    _, case = errors_case
+    with pytest.raises(UserHashError) as raised:
+        OPERATIONS[case["operation"]](case)
+    assert code_of(raised.value) == case["error"], str(raised.value)
+    secrets = [case["secret"] or ""] + [entry["secret"] for entry in case["keyring"] or []]
+    for secret in (s for s in secrets if len(s) >= 4):
+        assert secret not in str(raised.value), "secret echoed"
+        assert secret not in repr(raised.value), "secret echoed"
+
+
+def test_explain(explain_case: tuple[str, Case]) -> None:
+    _, case = explain_case
+    expected = case["expected"]
+    diagnosis = verifier(case).explain_at(
+        identity(case), case["token"], _or(case["now"], 0), case["expected_label"]
+    )
+    codes = [finding.code for finding in diagnosis.findings]
+    context = f"found {codes}: {diagnosis.summary}"
+    assert diagnosis.valid == expected["valid"], context
+    assert diagnosis.label == expected["label"], context
+    if expected["valid"]:
+        assert codes == [] and diagnosis.rejection_code is None, context
+    else:
+        assert diagnosis.rejection_code is not None, context
+    if expected["first"] is not None:
+        assert codes[:1] == [expected["first"]], context
+    for cause in expected["includes"]:
+        assert cause in codes, f"missing {cause}; {context}"
+    if not expected["valid"] and not expected["includes"]:
+        assert codes == [], f"expected no known mistake; {context}"
+    for finding in diagnosis.findings:
+        assert finding.cause == userhash.Cause[finding.code.upper()], context
+        assert case["token"] not in finding.explanation, "token echoed"
+        assert case["token"] not in diagnosis.summary, "token echoed"
+
+
+@pytest.mark.parametrize("code", list(userhash.ErrorCode), ids=lambda code: code.name.lower())
+def test_every_error_code_has_its_exception_variant(code: userhash.ErrorCode) -> None:
+    name = userhash.error_code_name(code)
+    variant = getattr(UserHashError, "".join(part.title() for part in name.split("_")))
+    assert issubclass(variant, UserHashError)
+    assert code_of(variant("message")) == name
+
+
+def test_every_preset_has_a_vector_file() -> None:
+    vectors = Path(__file__).resolve().parents[3] / "testdata" / "vectors"
+    for name in userhash.preset_names():
+        assert (vectors / f"{name}.json").exists(), f"no vectors for {name}"

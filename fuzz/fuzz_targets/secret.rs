@@ -1,0 +1,7 @@
+//! Fuzz target `secret`: see `oracles::secret` for what is checked.
+#![no_main]
+
+#[path = "../src/oracles.rs"]
+mod oracles;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oracles::secret(data));

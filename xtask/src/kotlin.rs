@@ -1,0 +1,183 @@
+//! The Kotlin/JVM binding: the Maven project `bindings/kotlin` (jar `dev.userhash:userhash`) and
+//! the example server `examples/kotlin`, which depends on the jar like any other server would.
+//!
+//! The generated Kotlin and the native library are build products (gitignored): `generate` puts
+//! them into the Maven project; then Maven compiles, runs the JUnit suites and packages. A JDK
+//! (>= 17) and Maven are installed with apt-get when missing; Maven fetches its plugins and
+//! dependencies from Maven Central into `~/.m2` on the first run.
+
+use anyhow::Context as _;
+use xshell::cmd;
+
+use crate::report::Outcome;
+use crate::workspace::{Ctx, on_path};
+
+/// The binding's Maven project.
+const PROJECT: &str = "bindings/kotlin";
+/// The example server (and the demo), a separate Maven project depending on the installed jar.
+const EXAMPLE: &str = "examples/kotlin";
+/// Where the generated package lands (uniffi writes `dev/userhash/userhash.kt` under it).
+const GENERATED_ROOT: &str = "bindings/kotlin/src/main/kotlin";
+/// Where JNA looks for the library on the classpath of a linux-x86-64 JVM.
+const NATIVE_DIR: &str = "bindings/kotlin/src/main/resources/linux-x86-64";
+/// The demo's main class, and the classpath file `mvn package` writes for it.
+const DEMO_MAIN: &str = "dev.userhash.example.DemoKt";
+const EXAMPLE_CLASSPATH: &str = "examples/kotlin/target/classpath.txt";
+/// The oldest JDK the jar targets.
+const MIN_JDK: u32 = 17;
+
+/// Generates the Kotlin bindings from the release cdylib into the Maven project, and puts the
+/// cdylib where the jar carries it (`linux-x86-64/`). The library must be built already
+/// (`build::library`).
+pub fn generate(ctx: &Ctx) -> anyhow::Result<()> {
+    let library = ctx.cdylib();
+    anyhow::ensure!(
+        library.is_file(),
+        "{} is missing: build it with `cargo build --release -p userhash-ffi`",
+        library.display()
+    );
+    let root = ctx.path(GENERATED_ROOT);
+    let generated = root.join("dev/userhash/userhash.kt");
+    if generated.exists() {
+        std::fs::remove_file(&generated)?;
+    }
+    crate::build::bindgen(ctx, "kotlin", &root)?;
+    anyhow::ensure!(
+        generated.is_file(),
+        "uniffi-bindgen wrote no {}",
+        generated.display()
+    );
+    let native = ctx.path(NATIVE_DIR);
+    std::fs::create_dir_all(&native)?;
+    std::fs::copy(&library, native.join("libuserhash_ffi.so"))
+        .with_context(|| format!("copying {} into {}", library.display(), native.display()))?;
+    Ok(())
+}
+
+/// Builds the library and the bindings, then `mvn verify` + install of the jar (the JUnit suite
+/// over every vector, exceptions, threads and the Java API under Surefire; the packaged jar run
+/// alone with its dependencies under Failsafe), then the example server's suite over loopback
+/// HTTP against the installed jar.
+pub fn test(ctx: &Ctx) -> Outcome {
+    if let Err(reason) = ensure_jvm_toolchain(ctx) {
+        return Outcome::Skipped(reason);
+    }
+    let run = || -> anyhow::Result<String> {
+        let sh = &ctx.sh;
+        prepare(ctx)?;
+        let binding = ctx.path(PROJECT).join("pom.xml");
+        let example = ctx.path(EXAMPLE).join("pom.xml");
+        cmd!(sh, "mvn -B -ntp -f {binding} install")
+            .run()
+            .context("the Kotlin binding's Maven build")?;
+        cmd!(sh, "mvn -B -ntp -f {example} verify")
+            .run()
+            .context("the Kotlin example's Maven build")?;
+        Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath); example server over loopback".to_owned())
+    };
+    run().into()
+}
+
+/// Runs the Kotlin demo over `examples/demo.json`; its stdout is the demo's JSON lines. `None`
+/// only when no JDK and Maven can be had on this machine.
+pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
+    if ensure_jvm_toolchain(ctx).is_err() {
+        return Ok(None);
+    }
+    let sh = &ctx.sh;
+    prepare(ctx)?;
+    let binding = ctx.path(PROJECT).join("pom.xml");
+    let example = ctx.path(EXAMPLE).join("pom.xml");
+    // The suites are `test`'s job; here only the jar and the example's classes are needed.
+    cmd!(sh, "mvn -B -q -ntp -f {binding} install -DskipTests").run()?;
+    cmd!(sh, "mvn -B -q -ntp -f {example} package -DskipTests").run()?;
+    let classpath = format!(
+        "{}:{}",
+        ctx.path(EXAMPLE).join("target/classes").display(),
+        std::fs::read_to_string(ctx.path(EXAMPLE_CLASSPATH))?.trim()
+    );
+    let demo_json = ctx.path("examples/demo.json");
+    Ok(Some(
+        cmd!(sh, "java -cp {classpath} {DEMO_MAIN} {demo_json}").read()?,
+    ))
+}
+
+/// The release library, then the generated bindings and the library inside the Maven project.
+fn prepare(ctx: &Ctx) -> anyhow::Result<()> {
+    crate::build::library(ctx)?;
+    generate(ctx)
+}
+
+/// Makes sure `java`, `javac` (JDK >= 17) and `mvn` are on PATH, installing Debian's
+/// `default-jdk-headless` and `maven` with apt-get when they are missing; the error is the reason
+/// to skip.
+fn ensure_jvm_toolchain(ctx: &Ctx) -> Result<(), String> {
+    let missing = || {
+        ["java", "javac", "mvn"]
+            .into_iter()
+            .filter(|tool| !on_path(tool))
+            .collect::<Vec<_>>()
+    };
+    if !missing().is_empty() {
+        let wanted = format!(
+            "a JDK >= {MIN_JDK} and Maven (missing: {}); install e.g. Debian's default-jdk-headless and maven",
+            missing().join(", ")
+        );
+        if !on_path("apt-get") {
+            return Err(format!("no {wanted}"));
+        }
+        eprintln!(
+            "xtask: {} not on PATH; installing default-jdk-headless and maven with apt-get",
+            missing().join(", ")
+        );
+        apt_install(ctx).map_err(|error| format!("no {wanted}; apt-get failed: {error:#}"))?;
+        if !missing().is_empty() {
+            return Err(format!("no {wanted}, even after apt-get"));
+        }
+    }
+    match jdk_major(ctx) {
+        Ok(major) if major >= MIN_JDK => Ok(()),
+        Ok(major) => Err(format!(
+            "javac is JDK {major}; the Kotlin binding needs JDK >= {MIN_JDK}"
+        )),
+        Err(error) => Err(format!("cannot tell the JDK's version: {error:#}")),
+    }
+}
+
+fn apt_install(ctx: &Ctx) -> anyhow::Result<()> {
+    let sh = &ctx.sh;
+    cmd!(sh, "apt-get update -qq").run()?;
+    cmd!(
+        sh,
+        "apt-get install -y -qq --no-install-recommends default-jdk-headless maven"
+    )
+    .run()?;
+    Ok(())
+}
+
+/// The major version of `javac` (`javac 17.0.15` → 17).
+fn jdk_major(ctx: &Ctx) -> anyhow::Result<u32> {
+    let sh = &ctx.sh;
+    let output = cmd!(sh, "javac -version").output()?;
+    // javac prints its version on stdout since JDK 9, on stderr before.
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let version = text
+        .split_whitespace()
+        .nth(1)
+        .with_context(|| format!("unexpected `javac -version`: {text:?}"))?;
+    let mut parts = version.split(['.', '-', '+']);
+    let first: u32 = parts
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .with_context(|| format!("unexpected version {version:?}"))?;
+    if first == 1 {
+        // 1.8.0_392 is JDK 8.
+        return Ok(parts.next().unwrap_or_default().parse().unwrap_or(0));
+    }
+    Ok(first)
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask`: the one entry point for building, testing and demonstrating userhash in every
+//! language. Each subcommand is a module; shell calls go through xshell; every language step
+//! reports passed, skipped (with the reason) or failed, and a skip is never counted as a pass.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bench;
+mod build;
+mod demo;
+mod fuzz;
+mod kotlin;
+mod python;
+mod report;
+mod rust;
+mod swift;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::Report;
+use crate::workspace::Ctx;
+
+/// Build, test and demonstrate userhash in Rust, Python, Kotlin and Swift.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the release library (cdylib + staticlib) and generate the Kotlin and Swift bindings
+    /// (the Python wheel is built by maturin during `test`).
+    Build,
+    /// Sign and verify the demo identities in every language and print the tokens side by side.
+    Demo {
+        /// Only these languages (default: all).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        lang: Vec<Lang>,
+    },
+    /// Check, lint and test everything: the vectors are fresh, fmt and clippy are clean, the Rust
+    /// tests pass, and every language suite passes over the shared vectors.
+    Test {
+        /// Only these languages (default: all).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        lang: Vec<Lang>,
+        /// Fail when a language had to be skipped (CI uses this: its machines can install every
+        /// toolchain, so a skip there is a broken install step).
+        #[arg(long)]
+        no_skip: bool,
+    },
+    /// Check that testdata/vectors/*.json match testdata/generate_vectors.py.
+    Vectors,
+    /// Run the benchmarks and write docs/benchmarks.md: ratios against baselines measured in
+    /// the same run. Never part of `test`'s pass/fail.
+    Bench,
+    /// Fuzz every target (cargo-fuzz, nightly) for a time budget; crashes are kept in
+    /// fuzz/regressions/ and replayed by `cargo test` from then on. Never part of `test`.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Only these targets (default: all).
+        #[arg(long, value_delimiter = ',')]
+        target: Vec<String>,
+    },
+}
+
+/// A language userhash ships in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// The core, its CLI and the FFI crate.
+    Rust,
+    /// The maturin wheel.
+    Python,
+    /// The Maven jar.
+    Kotlin,
+    /// The SwiftPM package.
+    Swift,
+}
+
+impl Lang {
+    const ALL: [Lang; 4] = [Lang::Rust, Lang::Python, Lang::Kotlin, Lang::Swift];
+
+    fn selected(chosen: &[Lang]) -> Vec<Lang> {
+        if chosen.is_empty() {
+            Lang::ALL.to_vec()
+        } else {
+            Lang::ALL
+                .into_iter()
+                .filter(|lang| chosen.contains(lang))
+                .collect()
+        }
+    }
+
+    /// The lower-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Rust => "rust",
+            Lang::Python => "python",
+            Lang::Kotlin => "kotlin",
+            Lang::Swift => "swift",
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = Ctx::new().and_then(|ctx| run(&ctx, cli.command));
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Build => {
+            build::release(ctx)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Vectors => {
+            rust::check_vectors(ctx)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test { lang, no_skip } => {
+            let mut report = Report::new("test");
+            for lang in Lang::selected(&lang) {
+                let outcome = match lang {
+                    Lang::Rust => rust::test(ctx),
+                    Lang::Python => python::test(ctx),
+                    Lang::Kotlin => kotlin::test(ctx),
+                    Lang::Swift => swift::test(ctx),
+                };
+                report.record(lang.name(), outcome);
+            }
+            Ok(report.finish(no_skip))
+        }
+        Command::Demo { lang } => demo::run(ctx, &Lang::selected(&lang)),
+        Command::Fuzz { seconds, target } => fuzz::run(ctx, seconds, &target),
+        Command::Bench => bench::run(ctx),
+    }
+}

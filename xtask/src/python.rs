@@ -1,0 +1,130 @@
+//! The Python wheel: built by maturin, installed into a fresh virtualenv, tested with pytest.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use xshell::cmd;
+
+use crate::report::Outcome;
+use crate::workspace::{Ctx, on_path};
+
+/// What builds the wheel.
+const BUILD_REQUIREMENTS: &str = "bindings/python/requirements-build.txt";
+/// What tests it.
+const TEST_REQUIREMENTS: &str = "bindings/python/requirements-test.txt";
+
+/// Builds the wheel, installs it alone into a fresh virtualenv and imports it, then runs the
+/// pytest suites (the binding's and the example server's) and mypy against the installed wheel.
+pub fn test(ctx: &Ctx) -> Outcome {
+    if !on_path("python3") {
+        return Outcome::Skipped("no python3 on PATH; install Python >= 3.9".to_owned());
+    }
+    let run = || -> anyhow::Result<String> {
+        let sh = &ctx.sh;
+        let venv = fresh_venv_with_wheel(ctx)?;
+        let python = venv.join("bin/python");
+        let requirements = ctx.path(TEST_REQUIREMENTS);
+        cmd!(
+            sh,
+            "{python} -m pip install --quiet --requirement {requirements}"
+        )
+        .run()?;
+        cmd!(
+            sh,
+            "{python} -m pytest -q bindings/python/tests examples/python"
+        )
+        .run()?;
+        Ok(format!(
+            "wheel installed alone into {} and imported; pytest",
+            venv.display()
+        ))
+    };
+    run().into()
+}
+
+/// Runs the Python demo; its stdout is the demo's JSON lines.
+pub fn demo(ctx: &Ctx) -> anyhow::Result<String> {
+    let sh = &ctx.sh;
+    let python = fresh_venv_with_wheel(ctx)?.join("bin/python");
+    Ok(cmd!(sh, "{python} examples/python/demo.py examples/demo.json").read()?)
+}
+
+/// Builds the wheel, and makes a new virtualenv holding nothing but it: proof that the wheel
+/// installs and imports on its own.
+fn fresh_venv_with_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    let sh = &ctx.sh;
+    let wheel = build_wheel(ctx)?;
+    let venv = ctx.scratch().join("python-test-venv");
+    if venv.exists() {
+        std::fs::remove_dir_all(&venv)?;
+    }
+    make_venv(ctx, &venv)?;
+    let python = venv.join("bin/python");
+    cmd!(sh, "{python} -m pip install --quiet --no-deps {wheel}").run()?;
+    let smoke = "import userhash; assert userhash.Signer(userhash.Scheme.by_name('intercom'), 'secret').sign(userhash.Identity(user_id='Message')).startswith('aa747c50')";
+    // Run from outside the repository so `import userhash` can only find the installed wheel.
+    let _outside = sh.push_dir(ctx.scratch());
+    cmd!(sh, "{python} -c {smoke}")
+        .run()
+        .context("the freshly installed wheel does not import and sign")?;
+    Ok(venv)
+}
+
+/// `maturin build --release` into target/wheels; returns the wheel.
+pub fn build_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    let sh = &ctx.sh;
+    let tools = tools_venv(ctx)?;
+    let maturin = tools.join("bin/maturin");
+    let out = ctx.target().join("wheels");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    let _package = sh.push_dir(ctx.path("bindings/python"));
+    cmd!(sh, "{maturin} build --release --quiet --out {out}").run()?;
+    let wheel = std::fs::read_dir(&out)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
+        .context("maturin produced no wheel")?;
+    Ok(wheel)
+}
+
+/// A virtualenv with maturin, made once and remade when its requirements change.
+fn tools_venv(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    let sh = &ctx.sh;
+    let venv = ctx.scratch().join("python-tools-venv");
+    let requirements = ctx.path(BUILD_REQUIREMENTS);
+    let stamp = venv.join("requirements.installed");
+    let wanted = std::fs::read_to_string(&requirements)?;
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(venv);
+    }
+    eprintln!(
+        "xtask: installing Python build tools into {}",
+        venv.display()
+    );
+    make_venv(ctx, &venv)?;
+    let python = venv.join("bin/python");
+    cmd!(sh, "{python} -m pip install --quiet --upgrade pip").run()?;
+    cmd!(
+        sh,
+        "{python} -m pip install --quiet --requirement {requirements}"
+    )
+    .run()?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(venv)
+}
+
+/// `python3 -m venv`, installing Debian's venv support first when it is missing.
+fn make_venv(ctx: &Ctx, venv: &Path) -> anyhow::Result<()> {
+    let sh = &ctx.sh;
+    if cmd!(sh, "python3 -m venv {venv}").quiet().run().is_ok() {
+        return Ok(());
+    }
+    if !on_path("apt-get") {
+        bail!("python3 cannot create a virtualenv; install your distribution's venv package");
+    }
+    eprintln!("xtask: python3 lacks venv support; installing python3-venv with apt-get");
+    cmd!(sh, "apt-get install -y -qq python3-venv").run()?;
+    cmd!(sh, "python3 -m venv {venv}").run()?;
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! The Rust side of `test`: vectors up to date, formatting, clippy, and the workspace's tests.
+
+use xshell::cmd;
+
+use crate::report::Outcome;
+use crate::workspace::Ctx;
+
+/// Fails when `testdata/vectors` no longer matches `testdata/generate_vectors.py`.
+pub fn check_vectors(ctx: &Ctx) -> anyhow::Result<()> {
+    let sh = &ctx.sh;
+    cmd!(sh, "python3 testdata/generate_vectors.py --check").run()?;
+    Ok(())
+}
+
+/// Vectors, `cargo fmt --check`, clippy with warnings denied, and every test in the workspace.
+pub fn test(ctx: &Ctx) -> Outcome {
+    let run = || -> anyhow::Result<String> {
+        let sh = &ctx.sh;
+        check_vectors(ctx)?;
+        cmd!(sh, "cargo fmt --all --check").run()?;
+        cmd!(
+            sh,
+            "cargo clippy --workspace --all-targets --quiet -- -D warnings"
+        )
+        .run()?;
+        cmd!(sh, "cargo test --workspace").run()?;
+        // Benchmarks run once each in test mode: they still execute; speed is not judged here.
+        cmd!(sh, "cargo test --package userhash --benches --quiet").run()?;
+        Ok(
+            "vectors fresh, fmt, clippy -D warnings, cargo test --workspace, bench smoke"
+                .to_owned(),
+        )
+    };
+    run().into()
+}
