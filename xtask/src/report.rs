@@ -70,7 +70,7 @@ impl Report {
                     ("FAILED", format!("{error:#}"))
                 }
             };
-            eprintln!("  {step:<8} {status:<8} {seconds:>6.1}s  {detail}");
+            eprintln!("  {step:<12} {status:<8} {seconds:>6.1}s  {detail}");
         }
         eprintln!("  total: {:.1}s", self.started.elapsed().as_secs_f64());
         if ok {
