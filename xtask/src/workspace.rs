@@ -36,9 +36,10 @@ impl Ctx {
         self.target().join("xtask")
     }
 
-    /// The release cdylib every binding loads.
+    /// The release cdylib every binding loads (`.dylib` on macOS, `.so` elsewhere).
     pub fn cdylib(&self) -> PathBuf {
-        self.target().join("release").join("libuserhash_ffi.so")
+        let extension = if cfg!(target_os = "macos") { "dylib" } else { "so" };
+        self.target().join("release").join(format!("libuserhash_ffi.{extension}"))
     }
 
     /// A path under the repository root.

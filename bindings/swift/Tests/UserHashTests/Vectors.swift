@@ -1,0 +1,57 @@
+// The loader of the shared conformance vectors: every file of testdata/vectors, every case.
+// Format: testdata/vectors/README.md. Reference semantics: crates/userhash/tests/vectors.rs.
+
+import Foundation
+import UserHash
+
+/// `$USERHASH_VECTORS_DIR` (set by `cargo xtask test`), else testdata/vectors found from this
+/// file's path — never from the current directory.
+let vectorsDirectory: URL = {
+    if let dir = ProcessInfo.processInfo.environment["USERHASH_VECTORS_DIR"], !dir.isEmpty {
+        return URL(fileURLWithPath: dir, isDirectory: true)
+    }
+    var root = URL(fileURLWithPath: #filePath)
+    for _ in 0..<5 { root.deleteLastPathComponent() } // …/Tests/UserHashTests/Vectors.swift
+    return root.appendingPathComponent("testdata/vectors", isDirectory: true)
+}()
+
+/// One case of any section; a field the section does not use is nil. Integers are decoded
+/// straight into `UInt64` (never through a `Double`): values reach 2^64-1.
+struct Case: Decodable {
+    struct Key: Decodable { let label: String, secret: String }
+    /// `expected` of verify and explain cases.
+    struct Outcome: Decodable { let valid: Bool, label: String?, error: String?, first: String?, includes: [String]? }
+    /// `expected` is the token in sign cases and an object in verify and explain cases.
+    enum Expected: Decodable {
+        case token(String), outcome(Outcome)
+        init(from decoder: Decoder) throws {
+            let value = try decoder.singleValueContainer()
+            if let token = try? value.decode(String.self) { self = .token(token) } else { self = .outcome(try value.decode(Outcome.self)) }
+        }
+    }
+    let id: String, scheme: String, operation: String?, error: String?, expected: Expected?
+    let secret: String?, keyring: [Key]?, userId: String?, email: String?, token: String?
+    let timestamp: UInt64?, now: UInt64?, maxAge: UInt64?, maxFutureSkew: UInt64?
+    let onlyLabel: String?, expectedLabel: String?
+}
+
+struct VectorFile: Decodable { let sign: [Case], verify: [Case], errors: [Case], explain: [Case] }
+
+func decodeVectors(_ data: Data) throws -> VectorFile {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(VectorFile.self, from: data)
+}
+
+/// Every vector file, sorted by name.
+func vectorFiles() throws -> [(name: String, vectors: VectorFile)] {
+    let urls = try FileManager.default.contentsOfDirectory(at: vectorsDirectory, includingPropertiesForKeys: nil)
+        .filter { $0.pathExtension == "json" }
+        .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    return try urls.map { ($0.lastPathComponent, try decodeVectors(Data(contentsOf: $0))) }
+}
+
+/// Every case of one section across every file, as "file id" and the case.
+func cases(_ section: KeyPath<VectorFile, [Case]>) throws -> [(name: String, case: Case)] {
+    try vectorFiles().flatMap { file in file.vectors[keyPath: section].map { ("\(file.name) \($0.id)", $0) } }
+}
