@@ -38,8 +38,14 @@ impl Ctx {
 
     /// The release cdylib every binding loads (`.dylib` on macOS, `.so` elsewhere).
     pub fn cdylib(&self) -> PathBuf {
-        let extension = if cfg!(target_os = "macos") { "dylib" } else { "so" };
-        self.target().join("release").join(format!("libuserhash_ffi.{extension}"))
+        let extension = if cfg!(target_os = "macos") {
+            "dylib"
+        } else {
+            "so"
+        };
+        self.target()
+            .join("release")
+            .join(format!("libuserhash_ffi.{extension}"))
     }
 
     /// A path under the repository root.

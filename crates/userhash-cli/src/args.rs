@@ -1,0 +1,211 @@
+//! From parsed flags to core types: the scheme, the keyring and where its secrets come from,
+//! the identity, and the time. The only place the CLI reads the clock.
+
+use std::io::{BufRead, Read};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use userhash::{Freshness, Identity, Keyring, Scheme, Secret, Signer};
+use userhash_config::{Config, OsSecrets, SecretRef, SecretSource, strip_trailing_newlines};
+use zeroize::Zeroizing;
+
+use crate::cli::{IdentityArgs, SchemeArgs, SecretArgs};
+use crate::error::CliError;
+
+/// The label of the one key given by `--secret-env`, `--secret-file` or `--secret-stdin`.
+pub const DEFAULT_LABEL: &str = "default";
+
+/// The most bytes read from standard input for `--secret-stdin`.
+const MAX_STDIN_SECRET_BYTES: u64 = 64 * 1024;
+
+/// A scheme with its keys, ready to sign or verify.
+#[derive(Debug)]
+pub struct Keys {
+    /// The scheme tokens follow.
+    pub scheme: Scheme,
+    /// The labelled secrets: one `default` key, or a config's keyring.
+    pub keyring: Keyring,
+    /// The config's freshness policy, or the core's default.
+    pub freshness: Freshness,
+    /// The key chosen with `--label`.
+    pub label: Option<String>,
+}
+
+impl Keys {
+    /// Reads the scheme and secrets the flags name. `stdin` is read only for `--secret-stdin`.
+    ///
+    /// # Errors
+    /// Unknown or inconsistent scheme, unreadable or empty secret, config errors, an unknown
+    /// `--label`.
+    pub fn from_flags(
+        scheme: &SchemeArgs,
+        secret: &SecretArgs,
+        stdin: &mut dyn BufRead,
+    ) -> Result<Keys, CliError> {
+        let flag_scheme = scheme
+            .scheme
+            .as_deref()
+            .map(|text| Scheme::parse(text).map_err(|error| CliError::core_in("--scheme", error)))
+            .transpose()?;
+        let keys = match &secret.config {
+            Some(path) => from_config(path, secret, flag_scheme)?,
+            None => {
+                let scheme = flag_scheme.ok_or_else(|| {
+                    CliError::Usage("--scheme is required without --config".to_owned())
+                })?;
+                let (flag, text) = single_secret(secret, stdin)?;
+                let secret = Secret::for_scheme(&scheme, &text)
+                    .map_err(|error| CliError::core_in(flag, error))?;
+                Keys {
+                    scheme,
+                    keyring: Keyring::new().with(DEFAULT_LABEL, secret)?,
+                    freshness: Freshness::default(),
+                    label: None,
+                }
+            }
+        };
+        if let Some(label) = &keys.label {
+            if keys.keyring.get(label).is_none() {
+                return Err(CliError::Usage(format!(
+                    "--label {label:?}: the keyring has no such key; its keys are {}",
+                    keys.labels()
+                )));
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The label and signer of `--label`'s key, or of the only key.
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] when the keyring has several keys and no `--label` picks one.
+    pub fn signer(&self) -> Result<(String, Signer), CliError> {
+        let label = match (&self.label, self.keyring.len()) {
+            (Some(label), _) => label.as_str(),
+            (None, 1) => self.keyring.labels().next().unwrap_or(DEFAULT_LABEL),
+            (None, _) => {
+                return Err(CliError::Usage(format!(
+                    "the keyring has several keys ({}); choose the one to sign with using --label",
+                    self.labels()
+                )));
+            }
+        };
+        Ok((label.to_owned(), self.keyring.signer(&self.scheme, label)?))
+    }
+
+    /// The freshness policy with `--max-age` / `--max-future-skew` applied.
+    pub fn freshness_with(&self, max_age: Option<u64>, max_future_skew: Option<u64>) -> Freshness {
+        Freshness {
+            max_age_seconds: max_age.unwrap_or(self.freshness.max_age_seconds),
+            max_future_skew_seconds: max_future_skew
+                .unwrap_or(self.freshness.max_future_skew_seconds),
+        }
+    }
+
+    fn labels(&self) -> String {
+        self.keyring.labels().collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn from_config(
+    path: &std::path::Path,
+    secret: &SecretArgs,
+    flag_scheme: Option<Scheme>,
+) -> Result<Keys, CliError> {
+    let (Some(app), Some(environment)) = (&secret.app, &secret.environment) else {
+        return Err(CliError::Usage(
+            "--config needs --app and --env to choose the keyring".to_owned(),
+        ));
+    };
+    let config = Config::load(path)?;
+    let (scheme, keyring, freshness) = config.keyring(app, environment, &OsSecrets)?;
+    if let Some(flag_scheme) = flag_scheme {
+        if flag_scheme != scheme {
+            return Err(CliError::Usage(format!(
+                "--scheme {flag_scheme} disagrees with the config, where {app}/{environment} uses scheme {scheme}; drop --scheme or fix the config"
+            )));
+        }
+    }
+    Ok(Keys {
+        scheme,
+        keyring,
+        freshness,
+        label: secret.label.clone(),
+    })
+}
+
+/// The secret text of `--secret-env`, `--secret-file` or `--secret-stdin`, and the flag's name.
+fn single_secret(
+    secret: &SecretArgs,
+    stdin: &mut dyn BufRead,
+) -> Result<(&'static str, Zeroizing<String>), CliError> {
+    let read = |flag: &'static str, reference: SecretRef| {
+        OsSecrets
+            .read(&reference)
+            .map(|text| (flag, text))
+            .map_err(|source| CliError::Secret { flag, source })
+    };
+    if let Some(name) = &secret.secret_env {
+        return read("--secret-env", SecretRef::Env(name.clone()));
+    }
+    if let Some(path) = &secret.secret_file {
+        return read("--secret-file", SecretRef::File(path.clone()));
+    }
+    if secret.secret_stdin {
+        let mut line = Zeroizing::new(String::new());
+        Read::take(&mut *stdin, MAX_STDIN_SECRET_BYTES)
+            .read_line(&mut line)
+            .map_err(|error| CliError::io("--secret-stdin: cannot read standard input", error))?;
+        let text = Zeroizing::new(strip_trailing_newlines(&line).to_owned());
+        return Ok(("--secret-stdin", text));
+    }
+    Err(CliError::Usage(
+        "no secret: give --secret-env NAME, --secret-file PATH, --secret-stdin or --config FILE"
+            .to_owned(),
+    ))
+}
+
+/// The identity the flags describe, values exactly as given.
+pub fn identity(flags: &IdentityArgs) -> Identity {
+    Identity::new(flags.user_id.clone(), flags.email.clone())
+}
+
+/// `given`, or the system clock in Unix seconds.
+///
+/// # Errors
+/// [`userhash::Error::ClockBeforeEpoch`].
+pub fn now_or(given: Option<u64>) -> Result<u64, CliError> {
+    match given {
+        Some(seconds) => Ok(seconds),
+        None => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs())
+            .map_err(|_| CliError::core(userhash::Error::ClockBeforeEpoch)),
+    }
+}
+
+/// The signing time for `scheme`: `--at` or the clock for timestamped schemes, none otherwise.
+///
+/// # Errors
+/// [`CliError::Usage`] for `--at` on a scheme without timestamps.
+pub fn signing_time(scheme: &Scheme, at: Option<u64>) -> Result<Option<u64>, CliError> {
+    if scheme.is_timestamped() {
+        now_or(at).map(Some)
+    } else if at.is_some() {
+        Err(CliError::Usage(format!(
+            "--at: scheme {scheme} does not embed a timestamp; drop --at"
+        )))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Signs with the time chosen by [`signing_time`].
+///
+/// # Errors
+/// The core's identity errors.
+pub fn sign(signer: &Signer, identity: &Identity, at: Option<u64>) -> userhash::Result<String> {
+    match at {
+        Some(seconds) => signer.sign_at(identity, seconds),
+        None => signer.sign(identity),
+    }
+}

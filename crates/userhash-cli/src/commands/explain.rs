@@ -1,0 +1,100 @@
+//! `userhash explain`: why a token is rejected, in plain words, most likely cause first.
+
+use serde_json::json;
+use userhash::{Diagnosis, Verifier};
+
+use crate::args::{self, Keys};
+use crate::cli::CheckArgs;
+use crate::commands::{Status, Streams};
+use crate::error::CliError;
+
+/// Prints the diagnosis.
+///
+/// # Errors
+/// Scheme, secret, identity and label errors; a rejected token is a [`Status::Failure`] with
+/// its diagnosis printed.
+pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliError> {
+    let keys = Keys::from_flags(&args.scheme, &args.secret, streams.stdin)?;
+    let freshness = keys.freshness_with(args.max_age, args.max_future_skew);
+    let verifier = Verifier::with_freshness(keys.scheme.clone(), keys.keyring.clone(), freshness)?;
+    let identity = args::identity(&args.identity);
+    let now = args::now_or(args.now)?;
+    let diagnosis = verifier.explain_at(&identity, &args.token, keys.label.as_deref(), now)?;
+    if streams.json {
+        streams.json_line(&to_json(&diagnosis))?;
+    } else {
+        for line in to_text(&diagnosis) {
+            streams.line(&line)?;
+        }
+    }
+    Ok(if diagnosis.valid {
+        Status::Success
+    } else {
+        Status::Failure
+    })
+}
+
+fn to_json(diagnosis: &Diagnosis) -> serde_json::Value {
+    let findings: Vec<serde_json::Value> = diagnosis
+        .findings
+        .iter()
+        .map(|finding| {
+            json!({
+                "cause": finding.cause.code(),
+                "label": finding.label,
+                "explanation": finding.explanation,
+                "fix": finding.fix,
+            })
+        })
+        .collect();
+    json!({
+        "valid": diagnosis.valid,
+        "label": diagnosis.label,
+        "rejection": diagnosis.rejection.as_ref().map(|rejection| json!({
+            "code": rejection.kind().code(),
+            "message": rejection.to_string(),
+        })),
+        "findings": findings,
+        "summary": diagnosis.summary(),
+    })
+}
+
+fn to_text(diagnosis: &Diagnosis) -> Vec<String> {
+    if diagnosis.valid {
+        return vec![format!(
+            "valid: the token verifies (key {}); nothing to explain",
+            diagnosis.label.as_deref().unwrap_or("?")
+        )];
+    }
+    let mut lines = Vec::new();
+    if let Some(rejection) = &diagnosis.rejection {
+        let reason = match rejection.kind() {
+            // The core's message points to `explain`, which is what is running.
+            userhash::ErrorKind::Mismatch => {
+                "the token does not match this identity under any key tried".to_owned()
+            }
+            _ => rejection.to_string(),
+        };
+        lines.push(format!("rejected ({}): {reason}", rejection.kind().code()));
+    }
+    if diagnosis.findings.is_empty() {
+        lines.push(
+            "No known mistake reproduces this token: check that the secret is this app's identity-verification secret for this environment (production or test), and that the identity is exactly what the client sent."
+                .to_owned(),
+        );
+        return lines;
+    }
+    lines.push(String::new());
+    lines.push("Most likely first:".to_owned());
+    for (rank, finding) in diagnosis.findings.iter().enumerate() {
+        lines.push(format!(
+            "{:>2}. {} [{}, key {}]",
+            rank + 1,
+            finding.explanation,
+            finding.cause.code(),
+            finding.label
+        ));
+        lines.push(format!("    Fix: {}", finding.fix));
+    }
+    lines
+}

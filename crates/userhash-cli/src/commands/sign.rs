@@ -1,0 +1,32 @@
+//! `userhash sign`: the token for one user.
+
+use serde_json::json;
+
+use crate::args::{self, Keys};
+use crate::cli::SignArgs;
+use crate::commands::{Status, Streams};
+use crate::error::CliError;
+
+/// Prints the token.
+///
+/// # Errors
+/// Scheme, secret, identity and `--at` errors.
+pub fn run(args: &SignArgs, streams: &mut Streams<'_>) -> Result<Status, CliError> {
+    let keys = Keys::from_flags(&args.scheme, &args.secret, streams.stdin)?;
+    let (label, signer) = keys.signer()?;
+    let identity = args::identity(&args.identity);
+    let at = args::signing_time(&keys.scheme, args.at)?;
+    let token = args::sign(&signer, &identity, at)?;
+    if streams.json {
+        streams.json_line(&json!({
+            "token": token,
+            "scheme": keys.scheme.to_string(),
+            "label": label,
+            "fingerprint": signer.fingerprint(),
+            "timestamp": at,
+        }))?;
+    } else {
+        streams.line(&token)?;
+    }
+    Ok(Status::Success)
+}

@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+
+mod config;
+mod error;
+mod source;
+
+pub use config::{App, Config, Environment, Key};
+pub use error::{ConfigError, Location, SourceError};
+pub use source::{
+    MAX_SECRET_FILE_BYTES, MemorySecrets, OsSecrets, SecretRef, SecretSource, read_secret_file,
+    strip_trailing_newlines,
+};
