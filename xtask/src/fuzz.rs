@@ -15,7 +15,7 @@ const TARGETS: [&str; 4] = ["verify", "explain", "scheme_spec", "secret"];
 /// Runs each target (or the chosen ones) for `seconds`, and reports executions and crashes.
 pub fn run(ctx: &Ctx, seconds: u64, chosen: &[String]) -> anyhow::Result<ExitCode> {
     ensure_cargo_fuzz(ctx)?;
-    let mut report = Report::new("fuzz");
+    let mut report = Report::new("fuzz", "targets");
     let targets: Vec<&str> = TARGETS
         .into_iter()
         .filter(|target| chosen.is_empty() || chosen.iter().any(|c| c == target))

@@ -158,7 +158,7 @@ fn apt_install(ctx: &Ctx) -> anyhow::Result<()> {
 /// The major version of `javac` (`javac 17.0.15` → 17).
 fn jdk_major(ctx: &Ctx) -> anyhow::Result<u32> {
     let sh = &ctx.sh;
-    let output = cmd!(sh, "javac -version").output()?;
+    let output = cmd!(sh, "javac -version").quiet().output()?;
     // javac prints its version on stdout since JDK 9, on stderr before.
     let text = format!(
         "{}{}",

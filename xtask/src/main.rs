@@ -129,7 +129,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Test { lang, no_skip } => {
-            let mut report = Report::new("test");
+            let mut report = Report::new("test", "languages");
             for lang in Lang::selected(&lang) {
                 let outcome = match lang {
                     Lang::Rust => rust::test(ctx),

@@ -25,16 +25,19 @@ impl From<anyhow::Result<String>> for Outcome {
 /// The steps of one xtask run.
 pub struct Report {
     title: &'static str,
+    /// What a step is (`languages`, `targets`), for the closing line.
+    steps: &'static str,
     started: Instant,
     rows: Vec<(&'static str, Outcome, f64)>,
     step_started: Instant,
 }
 
 impl Report {
-    /// An empty report for the `title` command.
-    pub fn new(title: &'static str) -> Report {
+    /// An empty report for the `title` command, whose steps are `steps` (plural noun).
+    pub fn new(title: &'static str, steps: &'static str) -> Report {
         Report {
             title,
+            steps,
             started: Instant::now(),
             rows: Vec::new(),
             step_started: Instant::now(),
@@ -73,6 +76,16 @@ impl Report {
             eprintln!("  {step:<12} {status:<8} {seconds:>6.1}s  {detail}");
         }
         eprintln!("  total: {:.1}s", self.started.elapsed().as_secs_f64());
+        let count = |f: fn(&Outcome) -> bool| self.rows.iter().filter(|(_, o, _)| f(o)).count();
+        // A plain closing line, on stdout, for readers of CI logs; it counts steps (languages or
+        // fuzz targets), each of which ran, and reported, its own suite above.
+        println!(
+            "{}: {} passed, {} failed, {} skipped",
+            self.steps,
+            count(|o| matches!(o, Outcome::Passed(_))),
+            count(|o| matches!(o, Outcome::Failed(_))),
+            count(|o| matches!(o, Outcome::Skipped(_))),
+        );
         if ok {
             ExitCode::SUCCESS
         } else {

@@ -62,12 +62,22 @@ pub fn test(ctx: &Ctx) -> Outcome {
     let run = || -> anyhow::Result<String> {
         let lib = prepare(ctx)?;
         let vectors = ctx.path("testdata/vectors").into_os_string();
+        // The suites are XCTest. Swift 6 would also run an empty Swift Testing pass whose
+        // closing line ("Test run with 0 tests passed") reads as if nothing ran; skip it where
+        // the toolchain knows the flag (older ones do not run Swift Testing at all).
+        let help = swift.read(ctx, &["test".into(), "--help".into()], &[])?;
+        let xctest_only = |mut args: Vec<OsString>| {
+            if help.contains("--disable-swift-testing") {
+                args.push("--disable-swift-testing".into());
+            }
+            args
+        };
         swift.run(
             ctx,
-            &swiftpm(ctx, "test", PACKAGE, &lib),
+            &xctest_only(swiftpm(ctx, "test", PACKAGE, &lib)),
             &[("USERHASH_VECTORS_DIR", vectors)],
         )?;
-        swift.run(ctx, &swiftpm(ctx, "test", EXAMPLE, &lib), &[])?;
+        swift.run(ctx, &xctest_only(swiftpm(ctx, "test", EXAMPLE, &lib)), &[])?;
         Ok(format!(
             "Rust built on the host; swift test of {PACKAGE} (every vector) and {EXAMPLE} ran with {}; {STATIC_LIB} linked statically",
             swift.place()

@@ -1,0 +1,145 @@
+package dev.userhash
+
+/**
+ * Static entry points for Java servers (and any JVM language) over the generated API.
+ *
+ * Kotlin code rarely needs this object: it calls `Scheme.byName`, `Signer(...)`, `signer.signAt`
+ * and so on directly. Java needs it for three reasons, and each function here is one delegation
+ * (no rule lives here):
+ * - the generated named constructors are `Scheme.Companion.byName(...)` from Java;
+ * - the generated constructors (`new Signer(...)`, ...) declare no checked exception, so javac
+ *   refuses a `catch (UserHashException.EmptySecret e)` around them; the factories here declare
+ *   [UserHashException];
+ * - methods taking an unsigned `ULong` (`signAt`, `verifyAt`, `checkAt`, `explainAt`) and the
+ *   `Freshness` constructor get JVM names that Java cannot spell.
+ *
+ * Times are Unix seconds as a Java `long` read as **unsigned 64-bit** (as in
+ * `Long.parseUnsignedLong`), so the whole range of the Rust `u64` is reachable.
+ *
+ * ```java
+ * Signer signer = UserHash.signer(UserHash.scheme("intercom"), System.getenv("INTERCOM_SECRET"));
+ * String hash = signer.sign(new Identity("42", null));
+ * ```
+ */
+object UserHash {
+    /** The preset named [nameOrSpec] (`intercom`, `helpshift`, ...), or a custom one-line spec
+     *  such as `subject=user_id_and_email,output=base64`. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun scheme(nameOrSpec: String): Scheme = Scheme.parse(nameOrSpec)
+
+    /** A signer for [scheme] keyed by the dashboard [secret]; share one across threads. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun signer(scheme: Scheme, secret: String): Signer = Signer(scheme, secret)
+
+    /** An empty keyring for [scheme]; add keys with `withKey(label, secret)`, which returns a new
+     *  keyring (order matters: the first matching label wins). */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun keyring(scheme: Scheme): Keyring = Keyring(scheme)
+
+    /** A verifier over [keyring] with the [freshness] policy (null: the default). */
+    @JvmStatic
+    @JvmOverloads
+    @Throws(UserHashException::class)
+    fun verifier(keyring: Keyring, freshness: Freshness? = null): Verifier = Verifier(keyring, freshness)
+
+    /** A rollout gate over [verifier] under [enforcement]. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun gate(verifier: Verifier, enforcement: Enforcement): Gate = Gate(verifier, enforcement)
+
+    /** A custom scheme from its parts, for a vendor without a preset. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun scheme(
+        subject: Subject,
+        keyEncoding: KeyEncoding,
+        encoding: Encoding,
+        timestamp: TimestampPlacement,
+    ): Scheme = Scheme.custom(subject, keyEncoding, encoding, timestamp)
+
+    /** The names of every preset, in catalogue order. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun presetNames(): List<String> = dev.userhash.presetNames()
+
+    /** Every preset's parts and provenance, in catalogue order. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun presets(): List<SchemeInfo> = dev.userhash.presets()
+
+    /** The token for [identity] stamped with [unixSeconds] (timestamped schemes only). */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun signAt(signer: Signer, identity: Identity, unixSeconds: Long): String =
+        signer.signAt(identity, unixSeconds.toULong())
+
+    /** A freshness policy: how old, and how far ahead of the verifier's clock, a timestamped
+     *  token may be, in seconds. */
+    @JvmStatic
+    fun freshness(maxAgeSeconds: Long, maxFutureSkewSeconds: Long): Freshness =
+        Freshness(maxAgeSeconds.toULong(), maxFutureSkewSeconds.toULong())
+
+    /** The default freshness policy (one hour old, five minutes ahead). */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun defaultFreshness(): Freshness = dev.userhash.defaultFreshness()
+
+    /** Verifies [token] for [identity] under any key of the verifier, at [now]. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun verifyAt(verifier: Verifier, identity: Identity, token: String, now: Long): Verified =
+        verifier.verifyAt(identity, token, now.toULong())
+
+    /** Verifies under the key labelled [label] only, at [now]. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun verifyLabelAt(
+        verifier: Verifier,
+        label: String,
+        identity: Identity,
+        token: String,
+        now: Long,
+    ): Verified = verifier.verifyLabelAt(label, identity, token, now.toULong())
+
+    /** Why [token] does or does not verify for [identity] at [now]; [expectedLabel] is the
+     *  platform the request claims to come from. */
+    @JvmStatic
+    @JvmOverloads
+    @Throws(UserHashException::class)
+    fun explainAt(
+        verifier: Verifier,
+        identity: Identity,
+        token: String,
+        now: Long,
+        expectedLabel: String? = null,
+    ): Diagnosis = verifier.explainAt(identity, token, now.toULong(), expectedLabel)
+
+    /** The gate's decision on a request at [now]; a null or empty [token] counts as missing. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun checkAt(gate: Gate, identity: Identity, token: String?, now: Long): Decision =
+        gate.checkAt(identity, token, now.toULong())
+
+    /** The gate's decision on a request from the platform [label] at [now]. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun checkLabelAt(gate: Gate, label: String, identity: Identity, token: String?, now: Long): Decision =
+        gate.checkLabelAt(label, identity, token, now.toULong())
+
+    /** The token's timestamp (unsigned Unix seconds), or null for schemes without one. */
+    @JvmStatic
+    fun timestamp(verified: Verified): Long? = verified.timestamp?.toLong()
+
+    /** The cause of [error] as data: the [ErrorCode] matching its variant. */
+    @JvmStatic
+    fun errorCode(error: UserHashException): ErrorCode = error.code
+
+    /** The stable snake_case name of [code] (`empty_secret`, `mismatch`, ...), as the CLI, the
+     *  logs and every other language spell it. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun errorCodeName(code: ErrorCode): String = dev.userhash.errorCodeName(code)
+}

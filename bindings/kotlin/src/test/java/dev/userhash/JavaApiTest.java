@@ -1,0 +1,96 @@
+package dev.userhash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A plain Java server's view of the jar: the main entry points, with no Kotlin in sight. */
+class JavaApiTest {
+    private static final String MESSAGE_HASH = "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597";
+
+    @Test
+    void signsWithAPresetAndClosesWithTryWithResources() throws UserHashException {
+        try (Scheme scheme = UserHash.scheme("intercom"); Signer signer = UserHash.signer(scheme, "secret")) {
+            assertEquals(MESSAGE_HASH, signer.sign(new Identity("Message", null)));
+            assertEquals("intercom", scheme.name());
+            assertFalse(signer.fingerprint().isEmpty());
+        }
+        assertTrue(UserHash.presetNames().contains("helpshift"));
+    }
+
+    @Test
+    void verifiesAgainstPerPlatformKeysAndGates() throws UserHashException {
+        Scheme scheme = UserHash.scheme("intercom");
+        Keyring keyring = UserHash.keyring(scheme).withKey("ios", "ios-secret").withKey("android", "android-secret");
+        Identity user = new Identity("42", "ada@example.com");
+        String token = keyring.signer("android").sign(user);
+
+        Verifier verifier = UserHash.verifier(keyring);
+        assertEquals("android", verifier.verify(user, token).getLabel());
+
+        Gate gate = UserHash.gate(verifier, Enforcement.ENFORCE);
+        Decision allowed = gate.check(user, token);
+        assertTrue(allowed.getAllowed());
+        assertEquals(Outcome.VERIFIED, allowed.getOutcome());
+        Decision denied = gate.check(user, null);
+        assertFalse(denied.getAllowed());
+        assertEquals(Outcome.MISSING, denied.getOutcome());
+
+        Diagnosis diagnosis = UserHash.explainAt(verifier, user, token, 0L, "ios");
+        assertFalse(diagnosis.getValid());
+        assertEquals("wrong_key", diagnosis.getFindings().get(0).getCode());
+    }
+
+    @Test
+    void timestampedSchemesTakeUnsignedLongSeconds() throws UserHashException {
+        Scheme scheme = UserHash.scheme("subject=user_id,timestamp=suffix");
+        long at = 1_741_761_700L;
+        String token = UserHash.signAt(UserHash.signer(scheme, "secret"), new Identity("42", null), at);
+        assertTrue(token.endsWith("-" + at), token);
+
+        Verifier verifier = UserHash.verifier(UserHash.keyring(scheme).withKey("web", "secret"), UserHash.freshness(60, 5));
+        Verified verified = UserHash.verifyAt(verifier, new Identity("42", null), token, at + 60);
+        assertEquals(Long.valueOf(at), UserHash.timestamp(verified));
+        try {
+            UserHash.verifyAt(verifier, new Identity("42", null), token, at + 61);
+            fail("a stale token verified");
+        } catch (UserHashException.Expired expected) {
+            assertEquals(ErrorCode.EXPIRED, UserHash.errorCode(expected));
+        }
+        // 2^64-1 seconds, spelled as a Java long: the whole u64 range is reachable.
+        String last = UserHash.signAt(UserHash.signer(scheme, "secret"), new Identity("42", null), -1L);
+        assertTrue(last.endsWith("-18446744073709551615"), last);
+    }
+
+    @Test
+    void exceptionsAreCheckedAndTypedPerCause() {
+        try {
+            UserHash.scheme("no-such-vendor");
+            fail("an unknown scheme parsed");
+        } catch (UserHashException.UnknownScheme e) {
+            assertEquals(ErrorCode.UNKNOWN_SCHEME, UserHash.errorCode(e));
+        } catch (UserHashException e) {
+            fail("wrong variant: " + e);
+        }
+        try {
+            UserHash.signer(UserHash.scheme("intercom"), "");
+            fail("an empty secret made a signer");
+        } catch (UserHashException.EmptySecret e) {
+            assertFalse(e.getMessage().isEmpty());
+        } catch (UserHashException e) {
+            fail("wrong variant: " + e);
+        }
+        try {
+            List<BatchEntry> entries = UserHash.signer(UserHash.scheme("intercom"), "secret")
+                    .signBatch(List.of(new Identity("Message", null), new Identity(null, null)));
+            assertEquals(MESSAGE_HASH, entries.get(0).getToken());
+            assertEquals("unidentified", UserHash.errorCodeName(entries.get(1).getErrorCode()));
+        } catch (UserHashException e) {
+            fail(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.userhash
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.DynamicTest.dynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import org.junit.jupiter.api.assertThrows
+import java.nio.file.Files
+
+/** Every case of the shared vectors, one dynamic test per case id (semantics: crates/userhash/tests/vectors.rs). */
+class VectorsTest {
+    private fun scheme(case: Case) = Scheme.parse(case.text("scheme")!!)
+
+    private fun verifier(case: Case): Verifier {
+        val scheme = scheme(case)
+        val keys = case.node("keyring").map { it.get("label").textValue() to it.get("secret").textValue() }
+        val default = defaultFreshness()
+        val freshness = Freshness(
+            maxAgeSeconds = case.u64("max_age") ?: default.maxAgeSeconds,
+            maxFutureSkewSeconds = case.u64("max_future_skew") ?: default.maxFutureSkewSeconds,
+        )
+        return Keyring.of(scheme, *keys.toTypedArray()).use { Verifier(it, freshness) }
+    }
+
+    private fun signed(case: Case): String = Signer(scheme(case), case.text("secret")!!).use { signer ->
+        when (val at = case.u64("timestamp")) {
+            null -> signer.sign(case.identity)
+            else -> signer.signAt(case.identity, at)
+        }
+    }
+
+    private fun verified(case: Case): Verified = verifier(case).use { verifier ->
+        val token = case.text("token")!!
+        // Non-timestamped schemes ignore the clock; 0 keeps the run independent of real time.
+        val now = case.u64("now") ?: 0uL
+        when (val label = case.text("only_label")) {
+            null -> verifier.verifyAt(case.identity, token, now)
+            else -> verifier.verifyLabelAt(label, case.identity, token, now)
+        }
+    }
+
+    private fun operation(case: Case): Any = when (val operation = case.text("operation")) {
+        "scheme" -> scheme(case)
+        "secret" -> Signer(scheme(case), case.text("secret")!!)
+        "sign" -> signed(case)
+        // A keyring is built to verify with; an empty one is rejected when the verifier is made.
+        "keyring" -> verifier(case)
+        "verify" -> verified(case)
+        else -> error("$case: unknown operation $operation")
+    }
+
+    private fun cases(section: String, atLeast: Int, check: (Case) -> Unit): List<DynamicTest> =
+        Vectors.cases(section).also { assertTrue(it.size >= atLeast, "$section: ${it.size} cases") }
+            .map { case -> dynamicTest(case.id) { check(case) } }
+
+    @TestFactory
+    fun sign(): List<DynamicTest> = cases("sign", 100) { case -> assertEquals(case.text("expected"), signed(case), "$case") }
+
+    @TestFactory
+    fun verify(): List<DynamicTest> = cases("verify", 100) { case ->
+        val expected = case.node("expected")
+        if (expected.get("valid").booleanValue()) {
+            assertEquals(expected.get("label").textValue(), verified(case).label, "$case")
+        } else {
+            val error = assertThrows<UserHashException>("$case verified") { verified(case) }
+            assertEquals(expected.get("error").textValue(), errorCodeName(error.code), "$case: ${error.message}")
+        }
+    }
+
+    @TestFactory
+    fun errors(): List<DynamicTest> = cases("errors", 50) { case ->
+        val error = assertThrows<UserHashException>("$case succeeded") { operation(case) }
+        assertEquals(case.text("error"), errorCodeName(error.code), "$case: ${error.message}")
+        val secret = case.text("secret") ?: ""
+        if (secret.length >= 4) {
+            assertFalse(error.message!!.contains(secret), "$case: secret echoed")
+            assertFalse(error.toString().contains(secret), "$case: secret echoed")
+        }
+    }
+
+    @TestFactory
+    fun explain(): List<DynamicTest> = cases("explain", 20) { case ->
+        val expected = case.node("expected")
+        val token = case.text("token")!!
+        val diagnosis = verifier(case).use {
+            it.explainAt(case.identity, token, case.u64("now") ?: 0uL, case.text("expected_label"))
+        }
+        val codes = diagnosis.findings.map { it.code }
+        val context = "$case: found $codes: ${diagnosis.summary}"
+        assertEquals(expected.get("valid").booleanValue(), diagnosis.valid, context)
+        assertEquals(expected.get("label").textValue(), diagnosis.label, context)
+        if (diagnosis.valid) {
+            assertTrue(codes.isEmpty(), context)
+            assertNull(diagnosis.rejectionCode, context)
+        } else {
+            assertNotNull(diagnosis.rejectionCode, context)
+        }
+        expected.get("first").textValue()?.let { assertEquals(it, codes.firstOrNull(), context) }
+        val includes = expected.get("includes").map { it.textValue() }
+        includes.forEach { assertTrue(it in codes, "missing $it; $context") }
+        if (!diagnosis.valid && includes.isEmpty()) assertTrue(codes.isEmpty(), "expected no known mistake; $context")
+        for (finding in diagnosis.findings) {
+            assertEquals(Cause.valueOf(finding.code.uppercase()), finding.cause, context)
+            assertFalse(token in finding.explanation || token in diagnosis.summary, "$case: token echoed")
+        }
+    }
+
+    @Test
+    fun `every preset has a vector file`() {
+        for (name in presetNames()) assertTrue(Files.exists(Vectors.dir.resolve("$name.json")), "no vectors for $name")
+    }
+}
