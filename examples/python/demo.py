@@ -22,7 +22,6 @@ Kotlin and Swift demos.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -34,9 +33,8 @@ DEMO = Path(__file__).resolve().parent.parent / "demo.json"
 
 
 def error_code(error: UserHashError) -> str:
-    """The snake_case code of a userhash exception (``MissingField``: ``missing_field``)."""
-    member = re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).upper()
-    return userhash.error_code_name(userhash.ErrorCode[member])
+    """The snake_case code of a userhash exception: ``UserHashError.Mismatch`` -> ``mismatch``."""
+    return userhash.error_code_name(userhash.error_code(error))
 
 
 def lines(demo: dict[str, Any]) -> Iterator[dict[str, Optional[str]]]:

@@ -64,8 +64,7 @@ class Config:
 
 def error_code(error: UserHashError) -> str:
     """The snake_case code of a userhash exception: ``UserHashError.Mismatch`` -> ``mismatch``."""
-    member = re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).upper()
-    return userhash.error_code_name(userhash.ErrorCode[member])
+    return userhash.error_code_name(userhash.error_code(error))
 
 
 def config_from_env(env: dict[str, str]) -> Config:

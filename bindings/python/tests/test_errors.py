@@ -294,3 +294,16 @@ def test_copying_an_object_is_safe_or_refused(how: str) -> None:
     assert child.returncode == 0, f"interpreter died ({child.returncode}): {child.stderr}"
     outcome = json.loads(child.stdout)
     assert outcome["refused"] or (not outcome["shared"] and outcome["same_token"]), outcome
+
+
+def test_every_variant_names_its_code() -> None:
+    for code in userhash.ErrorCode:
+        variant = getattr(UserHashError, "".join(w.title() for w in code.name.split("_")))
+        assert variant.code is code
+        assert userhash.error_code(variant("message")) is code
+    try:
+        Signer(INTERCOM, "")
+    except UserHashError as error:
+        assert userhash.error_code_name(userhash.error_code(error)) == "empty_secret"
+    with pytest.raises(TypeError, match="not a userhash error variant"):
+        userhash.error_code(ValueError("x"))  # type: ignore[arg-type]

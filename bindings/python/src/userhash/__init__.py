@@ -18,7 +18,7 @@ from ._ffi import userhash as _generated
 from ._ffi.userhash import *  # noqa: F401,F403  (the generated bindings are the API)
 from ._ffi.userhash import __all__ as _generated_all
 
-__all__ = list(_generated_all)
+__all__ = [*_generated_all, "error_code"]
 
 
 # Two safety fixes to the generated module; no userhash rule lives here.
@@ -71,3 +71,28 @@ _generated._UniffiFfiConverterString.write = _hide_unencodable_text(
 _generated._UniffiFfiConverterString.lower = _hide_unencodable_text(
     _generated._UniffiFfiConverterString.lower
 )
+
+
+# The cause of an exception as data, as Kotlin's and Swift's `error.code` give it: the same
+# ErrorCode a Decision or a BatchEntry carries. A variant's name is its code in UpperCamelCase.
+_CODE_OF_VARIANT: dict[type, ErrorCode] = {  # noqa: F405
+    getattr(UserHashError, "".join(word.title() for word in code.name.split("_"))): code  # noqa: F405
+    for code in ErrorCode  # noqa: F405
+}
+for _variant, _code in _CODE_OF_VARIANT.items():
+    _variant.code = _code  # type: ignore[attr-defined]
+
+
+def error_code(error: UserHashError) -> ErrorCode:  # noqa: F405
+    """The cause of a userhash exception as an :class:`ErrorCode`; ``error_code_name`` spells it.
+
+    >>> try:
+    ...     Signer(Scheme.by_name("intercom"), "")
+    ... except UserHashError as error:
+    ...     error_code_name(error_code(error))
+    'empty_secret'
+    """
+    try:
+        return _CODE_OF_VARIANT[type(error)]
+    except KeyError:
+        raise TypeError(f"not a userhash error variant: {type(error).__name__}") from None
