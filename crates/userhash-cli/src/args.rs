@@ -4,11 +4,11 @@
 use std::io::{BufRead, Read};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use userhash::{Freshness, Identity, Keyring, Scheme, Secret, Signer};
+use userhash::{Freshness, Identity, Keyring, Scheme, Secret, Signer, Verifier};
 use userhash_config::{Config, OsSecrets, SecretRef, SecretSource, strip_trailing_newlines};
 use zeroize::Zeroizing;
 
-use crate::cli::{IdentityArgs, SchemeArgs, SecretArgs};
+use crate::cli::{CheckArgs, IdentityArgs, SchemeArgs, SecretArgs};
 use crate::error::CliError;
 
 /// The label of the one key given by `--secret-env`, `--secret-file` or `--secret-stdin`.
@@ -162,6 +162,37 @@ fn single_secret(
         "no secret: give --secret-env NAME, --secret-file PATH, --secret-stdin or --config FILE"
             .to_owned(),
     ))
+}
+
+/// What `verify` and `explain` both check: the verifier the flags build, the identity, the
+/// claimed platform's label (with `--config ... --label`) and the time to check at.
+pub struct Check {
+    /// Every key of the scheme, with the freshness policy.
+    pub verifier: Verifier,
+    /// The identity the token claims to be for.
+    pub identity: Identity,
+    /// The platform the request claims to come from, when a keyring label was given.
+    pub label: Option<String>,
+    /// `--now`, or the system clock.
+    pub now: u64,
+}
+
+impl Check {
+    /// Builds the verifier, identity and time from `verify`/`explain` flags.
+    ///
+    /// # Errors
+    /// Scheme, secret, config and clock errors.
+    pub fn from_flags(args: &CheckArgs, stdin: &mut dyn BufRead) -> Result<Check, CliError> {
+        let keys = Keys::from_flags(&args.scheme, &args.secret, stdin)?;
+        let freshness = keys.freshness_with(args.max_age, args.max_future_skew);
+        let verifier = Verifier::with_freshness(keys.scheme, keys.keyring, freshness)?;
+        Ok(Check {
+            verifier,
+            identity: identity(&args.identity),
+            label: keys.label,
+            now: now_or(args.now)?,
+        })
+    }
 }
 
 /// The identity the flags describe, values exactly as given.

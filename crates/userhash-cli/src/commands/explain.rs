@@ -1,9 +1,9 @@
 //! `userhash explain`: why a token is rejected, in plain words, most likely cause first.
 
 use serde_json::json;
-use userhash::{Diagnosis, Verifier};
+use userhash::Diagnosis;
 
-use crate::args::{self, Keys};
+use crate::args::Check;
 use crate::cli::CheckArgs;
 use crate::commands::{Status, Streams};
 use crate::error::CliError;
@@ -14,12 +14,13 @@ use crate::error::CliError;
 /// Scheme, secret, identity and label errors; a rejected token is a [`Status::Failure`] with
 /// its diagnosis printed.
 pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliError> {
-    let keys = Keys::from_flags(&args.scheme, &args.secret, streams.stdin)?;
-    let freshness = keys.freshness_with(args.max_age, args.max_future_skew);
-    let verifier = Verifier::with_freshness(keys.scheme.clone(), keys.keyring.clone(), freshness)?;
-    let identity = args::identity(&args.identity);
-    let now = args::now_or(args.now)?;
-    let diagnosis = verifier.explain_at(&identity, &args.token, keys.label.as_deref(), now)?;
+    let Check {
+        verifier,
+        identity,
+        label,
+        now,
+    } = Check::from_flags(args, streams.stdin)?;
+    let diagnosis = verifier.explain_at(&identity, &args.token, label.as_deref(), now)?;
     if streams.json {
         streams.json_line(&to_json(&diagnosis))?;
     } else {

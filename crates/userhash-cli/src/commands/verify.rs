@@ -1,12 +1,10 @@
 //! `userhash verify`: is this token genuine for this user, and under which key?
 
-use serde_json::json;
-use userhash::Verifier;
-
-use crate::args::{self, Keys};
+use crate::args::Check;
 use crate::cli::CheckArgs;
 use crate::commands::{Status, Streams};
 use crate::error::CliError;
+use serde_json::json;
 
 /// Prints the verdict: `valid` and the key, or `rejected` and the reason.
 ///
@@ -14,12 +12,13 @@ use crate::error::CliError;
 /// Scheme, secret, identity and label errors; a rejection of the token is a [`Status::Failure`]
 /// instead.
 pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliError> {
-    let keys = Keys::from_flags(&args.scheme, &args.secret, streams.stdin)?;
-    let freshness = keys.freshness_with(args.max_age, args.max_future_skew);
-    let verifier = Verifier::with_freshness(keys.scheme.clone(), keys.keyring.clone(), freshness)?;
-    let identity = args::identity(&args.identity);
-    let now = args::now_or(args.now)?;
-    let verdict = match &keys.label {
+    let Check {
+        verifier,
+        identity,
+        label,
+        now,
+    } = Check::from_flags(args, streams.stdin)?;
+    let verdict = match &label {
         Some(label) => verifier.verify_label_at(label, &identity, &args.token, now),
         None => verifier.verify_at(&identity, &args.token, now),
     };
