@@ -61,7 +61,7 @@ impl Secret {
                 format!("{} hex digits, an odd number", text.chars().count())
             }
             Err(hex::FromHexError::InvalidHexCharacter { index, .. }) => {
-                format!("character {} is not a hex digit", index + 1)
+                format!("the character at byte {} is not a hex digit", index + 1)
             }
             Err(hex::FromHexError::InvalidStringLength) => "wrong length".to_owned(),
         };
