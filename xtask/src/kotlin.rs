@@ -20,6 +20,11 @@ const EXAMPLE: &str = "examples/kotlin";
 const GENERATED_ROOT: &str = "bindings/kotlin/src/main/kotlin";
 /// Where JNA looks for the library on the classpath of a linux-x86-64 JVM.
 const NATIVE_DIR: &str = "bindings/kotlin/src/main/resources/linux-x86-64";
+/// `cargo run` (how `cargo xtask` starts) puts target/debug on this variable, and JNA tries
+/// `dlopen` — which searches it — before the library inside the jar; the JVM steps drop it so
+/// the jar under test loads its own library, not whatever sits in target/debug.
+const HOST_LIBRARY_PATH: &str = "LD_LIBRARY_PATH";
+
 /// The demo's main class, and the classpath file `mvn package` writes for it.
 const DEMO_MAIN: &str = "dev.userhash.example.DemoKt";
 const EXAMPLE_CLASSPATH: &str = "examples/kotlin/target/classpath.txt";
@@ -68,9 +73,11 @@ pub fn test(ctx: &Ctx) -> Outcome {
         let binding = ctx.path(PROJECT).join("pom.xml");
         let example = ctx.path(EXAMPLE).join("pom.xml");
         cmd!(sh, "mvn -B -ntp -f {binding} install")
+            .env_remove(HOST_LIBRARY_PATH)
             .run()
             .context("the Kotlin binding's Maven build")?;
         cmd!(sh, "mvn -B -ntp -f {example} verify")
+            .env_remove(HOST_LIBRARY_PATH)
             .run()
             .context("the Kotlin example's Maven build")?;
         Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath); example server over loopback".to_owned())
@@ -89,8 +96,12 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     let binding = ctx.path(PROJECT).join("pom.xml");
     let example = ctx.path(EXAMPLE).join("pom.xml");
     // The suites are `test`'s job; here only the jar and the example's classes are needed.
-    cmd!(sh, "mvn -B -q -ntp -f {binding} install -DskipTests").run()?;
-    cmd!(sh, "mvn -B -q -ntp -f {example} package -DskipTests").run()?;
+    cmd!(sh, "mvn -B -q -ntp -f {binding} install -DskipTests")
+        .env_remove(HOST_LIBRARY_PATH)
+        .run()?;
+    cmd!(sh, "mvn -B -q -ntp -f {example} package -DskipTests")
+        .env_remove(HOST_LIBRARY_PATH)
+        .run()?;
     let classpath = format!(
         "{}:{}",
         ctx.path(EXAMPLE).join("target/classes").display(),
@@ -98,7 +109,9 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     );
     let demo_json = ctx.path("examples/demo.json");
     Ok(Some(
-        cmd!(sh, "java -cp {classpath} {DEMO_MAIN} {demo_json}").read()?,
+        cmd!(sh, "java -cp {classpath} {DEMO_MAIN} {demo_json}")
+            .env_remove(HOST_LIBRARY_PATH)
+            .read()?,
     ))
 }
 
