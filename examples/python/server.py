@@ -142,7 +142,7 @@ class Handler(BaseHTTPRequestHandler):
         if platform is None:
             decision = gate.check_at(identity, token, now)
         else:
-            decision = gate.check_label_at(platform, identity, token, now)
+            decision = gate.check_at(identity, token, now, platform)
         code = decision.error_code
         payload: dict[str, Any] = {
             "allowed": decision.allowed,

@@ -72,7 +72,7 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
     "unknown_label": (UserHashError.UnknownLabel, lambda: KEYRING.signer("android")),
     "unknown_label_verify": (
         UserHashError.UnknownLabel,
-        lambda: VERIFIER.verify_label_at("android", ALICE, IOS_TOKEN, NOW),
+        lambda: VERIFIER.verify_at(ALICE, IOS_TOKEN, NOW, "android"),
     ),
     "unknown_label_explain": (
         UserHashError.UnknownLabel,
@@ -90,7 +90,7 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
     ),
     "mismatch": (
         UserHashError.Mismatch,
-        lambda: VERIFIER.verify_label_at("web", ALICE, IOS_TOKEN, NOW),
+        lambda: VERIFIER.verify_at(ALICE, IOS_TOKEN, NOW, "web"),
     ),
     "expired": (UserHashError.Expired, lambda: verify_jimo(JIMO_TOKEN, NOW + 3601)),
     "from_the_future": (UserHashError.FromTheFuture, lambda: verify_jimo(JIMO_TOKEN, NOW - 301)),
@@ -151,8 +151,8 @@ def test_no_secret_in_any_object_text() -> None:
         VERIFIER.explain_at(ALICE, IOS_TOKEN, NOW, "web"),  # wrong_key
         VERIFIER.explain_at(ALICE, SECRET.lower(), NOW),  # not a token at all
         gate.check_at(ALICE, SECRET, NOW),
-        gate.check_label_at("web", ALICE, IOS_TOKEN, NOW),
-        gate.check_label_at("android", ALICE, IOS_TOKEN, NOW),
+        gate.check_at(ALICE, IOS_TOKEN, NOW, "web"),
+        gate.check_at(ALICE, IOS_TOKEN, NOW, "android"),
     ]
     diagnosis = VERIFIER.explain_at(ALICE, IOS_TOKEN, NOW, "web")
     objects += diagnosis.findings

@@ -59,7 +59,7 @@ def verify(case: Case) -> userhash.Verified:
     # Non-timestamped schemes ignore the clock; 0 keeps the run independent of real time.
     now = _or(case["now"], 0)
     if case["only_label"] is not None:
-        return checker.verify_label_at(case["only_label"], identity(case), case["token"], now)
+        return checker.verify_at(identity(case), case["token"], now, case["only_label"])
     return checker.verify_at(identity(case), case["token"], now)
 
 

@@ -90,38 +90,41 @@ impl Gate {
         }))
     }
 
-    /// Decides on a request now. An absent or empty token counts as missing.
-    #[uniffi::method(default(token = None))]
-    pub fn check(&self, identity: Identity, token: Option<String>) -> Result<Decision> {
-        Ok(self.inner.check(&identity.into(), token.as_deref()).into())
+    /// Decides on a request now. An absent or empty token counts as missing. With `label`
+    /// (the platform the request claims to come from, e.g. `ios`) the token must have been made
+    /// with that platform's key.
+    #[uniffi::method(default(token = None, label = None))]
+    pub fn check(
+        &self,
+        identity: Identity,
+        token: Option<String>,
+        label: Option<String>,
+    ) -> Result<Decision> {
+        let identity = identity.into();
+        let decision = match label {
+            Some(label) => self.inner.check_label(&label, &identity, token.as_deref()),
+            None => self.inner.check(&identity, token.as_deref()),
+        };
+        Ok(decision.into())
     }
 
-    /// Decides on a request at `now` (Unix seconds).
+    /// [`Gate::check`] at the time `now` (Unix seconds).
+    #[uniffi::method(default(label = None))]
     pub fn check_at(
         &self,
         identity: Identity,
         token: Option<String>,
         now: u64,
+        label: Option<String>,
     ) -> Result<Decision> {
-        Ok(self
-            .inner
-            .check_at(&identity.into(), token.as_deref(), now)
-            .into())
-    }
-
-    /// Decides on a request from the platform `label` (its token must be made with that
-    /// platform's key) at `now`.
-    pub fn check_label_at(
-        &self,
-        label: String,
-        identity: Identity,
-        token: Option<String>,
-        now: u64,
-    ) -> Result<Decision> {
-        Ok(self
-            .inner
-            .check_label_at(&label, &identity.into(), token.as_deref(), now)
-            .into())
+        let identity = identity.into();
+        let decision = match label {
+            Some(label) => self
+                .inner
+                .check_label_at(&label, &identity, token.as_deref(), now),
+            None => self.inner.check_at(&identity, token.as_deref(), now),
+        };
+        Ok(decision.into())
     }
 
     /// The enforcement mode.

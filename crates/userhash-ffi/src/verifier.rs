@@ -75,41 +75,52 @@ impl Verifier {
         }))
     }
 
-    /// Verifies `token` for `identity` under any key, now.
-    pub fn verify(&self, identity: Identity, token: String) -> Result<Verified> {
-        Ok(self.inner.verify(&identity.into(), &token)?.into())
-    }
-
-    /// Verifies `token` for `identity` under any key, at `now` (Unix seconds).
-    pub fn verify_at(&self, identity: Identity, token: String, now: u64) -> Result<Verified> {
-        Ok(self.inner.verify_at(&identity.into(), &token, now)?.into())
-    }
-
-    /// Verifies under the key labelled `label` only (e.g. `android` for the Android app), now.
-    pub fn verify_label(
+    /// Verifies `token` for `identity` now: under every key, or under the key labelled `label`
+    /// only (e.g. `android` for a request from the Android app).
+    #[uniffi::method(default(label = None))]
+    pub fn verify(
         &self,
-        label: String,
         identity: Identity,
         token: String,
+        label: Option<String>,
     ) -> Result<Verified> {
-        Ok(self
-            .inner
-            .verify_label(&label, &identity.into(), &token)?
-            .into())
+        let identity = identity.into();
+        let verified = match label {
+            Some(label) => self.inner.verify_label(&label, &identity, &token)?,
+            None => self.inner.verify(&identity, &token)?,
+        };
+        Ok(verified.into())
     }
 
-    /// Verifies under the key labelled `label` only, at `now` (Unix seconds).
-    pub fn verify_label_at(
+    /// [`Verifier::verify`] at the time `now` (Unix seconds).
+    #[uniffi::method(default(label = None))]
+    pub fn verify_at(
         &self,
-        label: String,
         identity: Identity,
         token: String,
         now: u64,
+        label: Option<String>,
     ) -> Result<Verified> {
-        Ok(self
+        let identity = identity.into();
+        let verified = match label {
+            Some(label) => self.inner.verify_label_at(&label, &identity, &token, now)?,
+            None => self.inner.verify_at(&identity, &token, now)?,
+        };
+        Ok(verified.into())
+    }
+
+    /// Why `token` does or does not verify for `identity` now (see `explain_at`).
+    #[uniffi::method(default(expected_label = None))]
+    pub fn explain(
+        &self,
+        identity: Identity,
+        token: String,
+        expected_label: Option<String>,
+    ) -> Result<Diagnosis> {
+        let diagnosis = self
             .inner
-            .verify_label_at(&label, &identity.into(), &token, now)?
-            .into())
+            .explain(&identity.into(), &token, expected_label.as_deref())?;
+        Ok(diagnosis.into())
     }
 
     /// Why `token` does or does not verify for `identity` at `now`: the known mistakes that

@@ -244,6 +244,19 @@ impl Diagnosis {
 }
 
 impl Verifier {
+    /// [`Verifier::explain_at`] at the system clock's time.
+    ///
+    /// # Errors
+    /// As [`Verifier::explain_at`], or [`Error::ClockBeforeEpoch`].
+    pub fn explain(
+        &self,
+        identity: &Identity,
+        token: &str,
+        expected_label: Option<&str>,
+    ) -> Result<Diagnosis> {
+        self.explain_at(identity, token, expected_label, crate::clock::unix_now()?)
+    }
+
     /// Explains why `token` does (or does not) verify for `identity` at the time `now`.
     ///
     /// `expected_label` is the platform the request claims to come from (e.g. `android`); a token

@@ -114,7 +114,15 @@ impl Gate {
     }
 
     /// Decides on a request that claims to come from the platform `label` (e.g. `ios`), whose
-    /// token must have been made with that platform's key, at the time `now`.
+    /// token must have been made with that platform's key, reading the system clock for
+    /// timestamped schemes.
+    pub fn check_label(&self, label: &str, identity: &Identity, token: Option<&str>) -> Decision {
+        self.decide(identity, token, |token| {
+            self.verifier.verify_label(label, identity, token)
+        })
+    }
+
+    /// [`Gate::check_label`] at the time `now`.
     pub fn check_label_at(
         &self,
         label: &str,

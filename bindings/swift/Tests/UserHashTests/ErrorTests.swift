@@ -50,13 +50,13 @@ final class ErrorTests: XCTestCase {
             ("invalid_label_swapped", .invalidLabel, { _ = try self.keyring.withKey(label: secret, secret: "web") }),
             ("duplicate_label", .duplicateLabel, { _ = try self.keyring.withKey(label: "web", secret: secret) }),
             ("unknown_label", .unknownLabel, { _ = try self.keyring.signer(label: "android") }),
-            ("unknown_label_verify", .unknownLabel, { _ = try self.verifier.verifyLabelAt(label: "android", identity: alice, token: self.iosToken, now: now) }),
+            ("unknown_label_verify", .unknownLabel, { _ = try self.verifier.verifyAt(identity: alice, token: self.iosToken, now: now, label: "android") }),
             ("unknown_label_explain", .unknownLabel, { _ = try self.verifier.explainAt(identity: alice, token: self.iosToken, now: now, expectedLabel: "android") }),
             ("empty_keyring", .emptyKeyring, { _ = try Verifier(keyring: Keyring(scheme: self.intercom)) }),
             // The secret pasted where the token goes.
             ("malformed_token", .malformedToken, { _ = try self.verifier.verifyAt(identity: alice, token: secret, now: now) }),
             ("missing_timestamp", .missingTimestamp, { try verifyJimo(String(self.jimoToken.prefix(64)), now) }),
-            ("mismatch", .mismatch, { _ = try self.verifier.verifyLabelAt(label: "web", identity: alice, token: self.iosToken, now: now) }),
+            ("mismatch", .mismatch, { _ = try self.verifier.verifyAt(identity: alice, token: self.iosToken, now: now, label: "web") }),
             ("expired", .expired, { try verifyJimo(self.jimoToken, now + 3601) }),
             ("from_the_future", .fromTheFuture, { try verifyJimo(self.jimoToken, now - 301) }),
         ]
@@ -99,7 +99,7 @@ final class ErrorTests: XCTestCase {
             XCTAssert(message.contains("empty"), message)
         }
         do {
-            _ = try verifier.verifyLabelAt(label: "web", identity: alice, token: iosToken, now: now)
+            _ = try verifier.verifyAt(identity: alice, token: iosToken, now: now, label: "web")
             XCTFail("the ios token verified under the web key")
         } catch let error as UserHashError where error.code == .mismatch {
             XCTAssertEqual(error, .Mismatch(message: error.message)) // Equatable, like any Swift enum
@@ -135,7 +135,7 @@ final class ErrorTests: XCTestCase {
             try verifier.verifyAt(identity: alice, token: iosToken, now: now), diagnosis,
             try verifier.explainAt(identity: alice, token: secret.lowercased(), now: now, expectedLabel: nil),
             try gate.checkAt(identity: alice, token: secret, now: now),
-            try gate.checkLabelAt(label: "web", identity: alice, token: iosToken, now: now),
+            try gate.checkAt(identity: alice, token: iosToken, now: now, label: "web"),
         ]
         for object in objects {
             for text in [String(describing: object), String(reflecting: object)] {

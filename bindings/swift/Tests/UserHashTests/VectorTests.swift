@@ -29,7 +29,7 @@ extension Case {
         let verifier = try verifier()
         // Non-timestamped schemes ignore the clock; 0 keeps the run independent of real time.
         if let onlyLabel {
-            return try verifier.verifyLabelAt(label: onlyLabel, identity: identity, token: token ?? "", now: now ?? 0)
+            return try verifier.verifyAt(identity: identity, token: token ?? "", now: now ?? 0, label: onlyLabel)
         }
         return try verifier.verifyAt(identity: identity, token: token ?? "", now: now ?? 0)
     }

@@ -94,7 +94,7 @@ public struct IdentityService: Sendable {
         do {
             let decision: Decision
             if let platform = request.platform {
-                decision = try gate.checkLabelAt(label: platform, identity: identity, token: request.userHash, now: now)
+                decision = try gate.checkAt(identity: identity, token: request.userHash, now: now, label: platform)
             } else {
                 decision = try gate.checkAt(identity: identity, token: request.userHash, now: now)
             }

@@ -87,22 +87,34 @@ object UserHash {
     @Throws(UserHashException::class)
     fun defaultFreshness(): Freshness = dev.userhash.defaultFreshness()
 
-    /** Verifies [token] for [identity] under any key of the verifier, at [now]. */
+    /** Verifies [token] for [identity] now: under any key of the verifier, or under the key
+     *  labelled [label] only (the platform the request claims to come from). */
     @JvmStatic
+    @JvmOverloads
     @Throws(UserHashException::class)
-    fun verifyAt(verifier: Verifier, identity: Identity, token: String, now: Long): Verified =
-        verifier.verifyAt(identity, token, now.toULong())
+    fun verify(verifier: Verifier, identity: Identity, token: String, label: String? = null): Verified =
+        verifier.verify(identity, token, label)
 
-    /** Verifies under the key labelled [label] only, at [now]. */
+    /** The gate's decision on a request now; a null or empty [token] counts as missing. With
+     *  [label], the request comes from that platform and its token must be made with its key. */
     @JvmStatic
+    @JvmOverloads
     @Throws(UserHashException::class)
-    fun verifyLabelAt(
+    fun check(gate: Gate, identity: Identity, token: String?, label: String? = null): Decision =
+        gate.check(identity, token, label)
+
+    /** Verifies [token] for [identity] at [now]: under any key of the verifier, or under the key
+     *  labelled [label] only (the platform the request claims to come from). */
+    @JvmStatic
+    @JvmOverloads
+    @Throws(UserHashException::class)
+    fun verifyAt(
         verifier: Verifier,
-        label: String,
         identity: Identity,
         token: String,
         now: Long,
-    ): Verified = verifier.verifyLabelAt(label, identity, token, now.toULong())
+        label: String? = null,
+    ): Verified = verifier.verifyAt(identity, token, now.toULong(), label)
 
     /** Why [token] does or does not verify for [identity] at [now]; [expectedLabel] is the
      *  platform the request claims to come from. */
@@ -117,17 +129,18 @@ object UserHash {
         expectedLabel: String? = null,
     ): Diagnosis = verifier.explainAt(identity, token, now.toULong(), expectedLabel)
 
-    /** The gate's decision on a request at [now]; a null or empty [token] counts as missing. */
+    /** The gate's decision on a request at [now]; a null or empty [token] counts as missing. With
+     *  [label], the request comes from that platform and its token must be made with its key. */
     @JvmStatic
+    @JvmOverloads
     @Throws(UserHashException::class)
-    fun checkAt(gate: Gate, identity: Identity, token: String?, now: Long): Decision =
-        gate.checkAt(identity, token, now.toULong())
-
-    /** The gate's decision on a request from the platform [label] at [now]. */
-    @JvmStatic
-    @Throws(UserHashException::class)
-    fun checkLabelAt(gate: Gate, label: String, identity: Identity, token: String?, now: Long): Decision =
-        gate.checkLabelAt(label, identity, token, now.toULong())
+    fun checkAt(
+        gate: Gate,
+        identity: Identity,
+        token: String?,
+        now: Long,
+        label: String? = null,
+    ): Decision = gate.checkAt(identity, token, now.toULong(), label)
 
     /** The token's timestamp (unsigned Unix seconds), or null for schemes without one. */
     @JvmStatic

@@ -30,13 +30,14 @@ class JavaApiTest {
         String token = keyring.signer("android").sign(user);
 
         Verifier verifier = UserHash.verifier(keyring);
-        assertEquals("android", verifier.verify(user, token).getLabel());
+        assertEquals("android", UserHash.verify(verifier, user, token).getLabel());
+        assertEquals("android", verifier.verify(user, token, "android").getLabel());
 
         Gate gate = UserHash.gate(verifier, Enforcement.ENFORCE);
-        Decision allowed = gate.check(user, token);
+        Decision allowed = UserHash.check(gate, user, token);
         assertTrue(allowed.getAllowed());
         assertEquals(Outcome.VERIFIED, allowed.getOutcome());
-        Decision denied = gate.check(user, null);
+        Decision denied = UserHash.check(gate, user, null);
         assertFalse(denied.getAllowed());
         assertEquals(Outcome.MISSING, denied.getOutcome());
 

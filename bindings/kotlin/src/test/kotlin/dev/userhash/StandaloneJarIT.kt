@@ -35,7 +35,7 @@ class StandaloneJarIT {
                 Signer signer = UserHash.signer(UserHash.scheme("intercom"), "secret");
                 String token = signer.sign(new Identity("Message", null));
                 Verifier verifier = UserHash.verifier(UserHash.keyring(UserHash.scheme("intercom")).withKey("web", "secret"));
-                System.out.println(token + " " + verifier.verify(new Identity("Message", null), token).getLabel());
+                System.out.println(token + " " + UserHash.verify(verifier, new Identity("Message", null), token).getLabel());
             }
         }
     """.trimIndent()

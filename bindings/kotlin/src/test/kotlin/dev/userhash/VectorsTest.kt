@@ -40,7 +40,7 @@ class VectorsTest {
         val now = case.u64("now") ?: 0uL
         when (val label = case.text("only_label")) {
             null -> verifier.verifyAt(case.identity, token, now)
-            else -> verifier.verifyLabelAt(label, case.identity, token, now)
+            else -> verifier.verifyAt(case.identity, token, now, label)
         }
     }
 

@@ -156,7 +156,7 @@ class Endpoints(private val config: Config) {
         val decision = try {
             when (platform) {
                 null -> config.gate.checkAt(identity, token, now)
-                else -> config.gate.checkLabelAt(platform, identity, token, now)
+                else -> config.gate.checkAt(identity, token, now, platform)
             }
         } catch (error: UserHashException) {
             return 400 to mapOf("error_code" to errorCodeName(error.code), "error" to error.message)
