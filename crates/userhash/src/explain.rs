@@ -219,6 +219,17 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// Why verification rejected the token, in words that fit a diagnosis (the rejection's
+    /// message, except that Mismatch's pointer to `explain` is left out: this is it).
+    pub fn reason(&self) -> Option<String> {
+        self.rejection.as_ref().map(|rejection| match rejection {
+            Error::Mismatch => {
+                "the token does not match this identity under any key tried".to_owned()
+            }
+            other => other.to_string(),
+        })
+    }
+
     /// A one-paragraph summary: the verdict and the most likely cause with its fix.
     pub fn summary(&self) -> String {
         if self.valid {
@@ -227,10 +238,7 @@ impl Diagnosis {
                 self.label.as_deref().unwrap_or("?")
             );
         }
-        let rejection = self
-            .rejection
-            .as_ref()
-            .map_or_else(String::new, ToString::to_string);
+        let rejection = self.reason().unwrap_or_default();
         match self.findings.first() {
             Some(finding) => format!(
                 "Rejected: {rejection}. Most likely: {} Fix: {}",

@@ -153,3 +153,23 @@ fn long_caller_text_is_cut_when_echoed() {
     let error = userhash::Scheme::by_name(&"x".repeat(500)).unwrap_err();
     assert!(error.to_string().len() < 300, "{error}");
 }
+
+#[test]
+fn a_diagnosis_does_not_point_at_explain() {
+    use userhash::{Identity, Keyring, Scheme, Secret, Verifier};
+    let scheme = Scheme::by_name("intercom").unwrap();
+    let keyring = Keyring::new()
+        .with("web", Secret::for_scheme(&scheme, "s").unwrap())
+        .unwrap();
+    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let diagnosis = verifier
+        .explain_at(&Identity::from_user_id("42"), &"0".repeat(64), None, 0)
+        .unwrap();
+    assert_eq!(diagnosis.rejection, Some(Error::Mismatch));
+    assert!(Error::Mismatch.to_string().contains("`explain`"));
+    let reason = diagnosis.reason().unwrap();
+    assert!(
+        !reason.contains("explain") && !diagnosis.summary().contains("`explain`"),
+        "{reason}"
+    );
+}

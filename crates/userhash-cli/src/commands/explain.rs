@@ -68,14 +68,7 @@ fn to_text(diagnosis: &Diagnosis) -> Vec<String> {
         )];
     }
     let mut lines = Vec::new();
-    if let Some(rejection) = &diagnosis.rejection {
-        let reason = match rejection.kind() {
-            // The core's message points to `explain`, which is what is running.
-            userhash::ErrorKind::Mismatch => {
-                "the token does not match this identity under any key tried".to_owned()
-            }
-            _ => rejection.to_string(),
-        };
+    if let (Some(rejection), Some(reason)) = (&diagnosis.rejection, diagnosis.reason()) {
         lines.push(format!("rejected ({}): {reason}", rejection.kind().code()));
     }
     if diagnosis.findings.is_empty() {
