@@ -77,3 +77,16 @@ def test_version() -> None:
     from importlib.metadata import version
 
     assert version("userhash") == "0.1.0"
+
+
+def test_records_repr_their_fields() -> None:
+    identity = userhash.Identity(user_id="42")
+    assert repr(identity) == "Identity(user_id='42', email=None)"
+    assert eval(repr(identity), {"Identity": userhash.Identity}) == identity  # noqa: S307
+    decision = userhash.Gate(
+        userhash.Verifier(userhash.Keyring(userhash.Scheme.by_name("intercom")).with_key("web", "s")),
+        userhash.Enforcement.ENFORCE,
+    ).check(identity)
+    shown = repr(decision)
+    assert shown.startswith("Decision(allowed=False, outcome=<Outcome.MISSING")
+    assert "would_deny_when_enforced=True" in shown

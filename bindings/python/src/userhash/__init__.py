@@ -14,6 +14,8 @@ Every failure raises a subclass of :class:`UserHashError` (``UserHashError.Misma
 ``UserHashError.EmptySecret``, ...) whose message never contains a secret or a whole token.
 """
 
+import inspect as _inspect
+
 from ._ffi import userhash as _generated
 from ._ffi.userhash import *  # noqa: F401,F403  (the generated bindings are the API)
 from ._ffi.userhash import __all__ as _generated_all
@@ -71,6 +73,23 @@ _generated._UniffiFfiConverterString.write = _hide_unencodable_text(
 _generated._UniffiFfiConverterString.lower = _hide_unencodable_text(
     _generated._UniffiFfiConverterString.lower
 )
+
+
+# repr() of a record names its fields with their reprs, as a dataclass's would, so logs and the
+# REPL show `Identity(user_id='42', email=None)` where the generated class showed `Identity()`.
+# No record holds a secret.
+def _record_repr(self: object) -> str:
+    fields = ", ".join(
+        f"{name}={getattr(self, name)!r}" for name in type(self)._userhash_fields  # type: ignore[attr-defined]
+    )
+    return f"{type(self).__name__}({fields})"
+
+
+for _record_type in (BatchEntry, Decision, Diagnosis, Finding, Freshness, Identity, PresetInfo, SchemeInfo, Verified):  # noqa: F405,E501
+    _record_type._userhash_fields = tuple(  # type: ignore[attr-defined]
+        _inspect.signature(_record_type.__init__).parameters
+    )[1:]
+    _record_type.__repr__ = _record_repr  # type: ignore[assignment,method-assign]
 
 
 # The cause of an exception as data, as Kotlin's and Swift's `error.code` give it: the same
