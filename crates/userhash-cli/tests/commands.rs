@@ -7,8 +7,8 @@
 mod common;
 
 use common::{
-    ANDROID_SECRET, SECRET, json, production_keyring, run, signer, stderr, stdout, userhash,
-    write_config,
+    ANDROID_SECRET, SECRET, json, one_line_error, production_keyring, run, signer, stderr, stdout,
+    userhash, write_config,
 };
 use predicates::prelude::*;
 use userhash::{Identity, Scheme};
@@ -52,8 +52,7 @@ fn usage_errors_are_one_line_with_status_2() {
         .args(["--userid", "42"]))
     .code(2)
     .stdout("");
-    let err = stderr(&assert);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = one_line_error(&assert);
     assert!(
         err.contains("'--userid'") && err.contains("'--user-id'"),
         "{err}"
@@ -236,9 +235,8 @@ fn missing_or_ambiguous_secret_sources_are_usage_errors() {
     ]))
     .code(2)
     .stdout("");
-    let err = stderr(&assert);
+    let err = one_line_error(&assert);
     assert!(err.contains("UH_UNSET") && err.contains("not set"), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
     // A file that does not exist, and an empty one.
     let dir = tempfile::tempdir().unwrap();
     run(userhash()
@@ -287,8 +285,7 @@ fn unknown_scheme_is_one_clear_line_or_json() {
         .args(["--user-id", "42"]))
     .code(2)
     .stdout("");
-    let err = stderr(&assert);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = one_line_error(&assert);
     assert!(
         err.starts_with("userhash: error: --scheme: unknown scheme"),
         "{err}"

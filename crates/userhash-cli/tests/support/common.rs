@@ -49,6 +49,13 @@ pub fn stderr(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
+/// The command's stderr, asserted to be exactly one line: how every CLI error is reported.
+pub fn one_line_error(assert: &Assert) -> String {
+    let err = stderr(assert);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err
+}
+
 /// The command's stdout as one JSON document.
 pub fn json(assert: &Assert) -> serde_json::Value {
     serde_json::from_slice(&assert.get_output().stdout).expect("stdout is one JSON document")
