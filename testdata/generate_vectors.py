@@ -1278,7 +1278,7 @@ def errors_file():
         ("errors-unknown-scheme-trailing-space", "intercom "),
         ("errors-unknown-scheme-underscore", "helpshift_full_privacy"),
         ("errors-unknown-scheme-dotted", "channel.io"),
-        ("errors-unknown-scheme-jwt-vendor", "zendesk"),
+        ("errors-unknown-scheme-asymmetric-jwt-vendor", "onesignal"),
         ("errors-unknown-scheme-sprinklr", "sprinklr"),
     ):
         f.error_case(case_id, "scheme", "unknown_scheme", scheme=name)

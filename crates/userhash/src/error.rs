@@ -53,6 +53,12 @@ pub enum TokenDefect {
     NotDecimalTimestamp,
     /// The timestamp does not fit in 64 bits.
     TimestampOverflow,
+    /// The token is not a compact JWT: three base64url segments joined by dots.
+    NotJwt,
+    /// A JWT segment is not canonical unpadded base64url.
+    NotBase64Url,
+    /// A JWT's header or claims are not one JSON object with distinct member names.
+    NotJsonObject,
 }
 
 impl TokenDefect {
@@ -71,6 +77,13 @@ impl TokenDefect {
                 "the timestamp is not a plain decimal number of seconds"
             }
             TokenDefect::TimestampOverflow => "the timestamp does not fit in 64 bits",
+            TokenDefect::NotJwt => {
+                "the token is not a JWT (three base64url segments joined by dots)"
+            }
+            TokenDefect::NotBase64Url => "a JWT segment is not unpadded base64url",
+            TokenDefect::NotJsonObject => {
+                "the JWT header or claims are not a JSON object with distinct member names"
+            }
         }
     }
 }
@@ -209,6 +222,55 @@ pub enum Error {
     /// The system clock reads a time before 1970, so no timestamp can be checked or made.
     #[error("the system clock reads a time before 1970-01-01")]
     ClockBeforeEpoch,
+    /// A JWT's header names an algorithm other than HS256 (including `none`).
+    #[error(
+        "the token's JWT algorithm is {alg:?}; this scheme accepts HS256 only (a token with \"none\" or another algorithm is never trusted)"
+    )]
+    UnsupportedAlgorithm {
+        /// The `alg` header as sent (cut to 64 characters), or empty when absent.
+        alg: String,
+    },
+    /// The scheme names its signing key in the JWT `kid` header, and none was given.
+    #[error(
+        "scheme {scheme} names the signing key in the JWT kid header, and there is none; sign through Keyring::signer (the label is the key id) or give the signer a key id"
+    )]
+    MissingKeyId {
+        /// The scheme's name.
+        scheme: String,
+    },
+    /// The token's `kid` header names no key of the keyring.
+    #[error("the token's key id {kid:?} names no key in the keyring")]
+    UnknownKeyId {
+        /// The key id as sent (cut to 64 characters).
+        kid: String,
+    },
+    /// A claim the scheme requires is absent: from the attributes when signing, from the token
+    /// when verifying.
+    #[error("the JWT claim {claim:?} is required by scheme {scheme} and is missing")]
+    MissingClaim {
+        /// The scheme's name.
+        scheme: String,
+        /// The claim's name (a dotted path for nested claims, e.g. `visitor.id`).
+        claim: String,
+    },
+    /// A claim has the wrong type or a value the scheme does not accept.
+    #[error("the JWT claim {claim:?} is invalid: {reason}")]
+    InvalidClaim {
+        /// The claim's name (a dotted path for nested claims).
+        claim: String,
+        /// What is wrong, without the claim's value.
+        reason: String,
+    },
+    /// The JWT is genuine but its `exp` has passed, beyond the allowed clock skew.
+    #[error(
+        "the token is genuine but expired {ago} s ago (its exp claim); the allowed clock skew is {leeway} s"
+    )]
+    PastExpiry {
+        /// Seconds since `exp`.
+        ago: u64,
+        /// The allowed clock skew in seconds.
+        leeway: u64,
+    },
 }
 
 /// The variant of an [`Error`] without its data: a stable code for programs, tests and vectors.
@@ -252,11 +314,21 @@ pub enum ErrorKind {
     FromTheFuture,
     /// See [`Error::ClockBeforeEpoch`].
     ClockBeforeEpoch,
+    /// See [`Error::UnsupportedAlgorithm`].
+    UnsupportedAlgorithm,
+    /// See [`Error::MissingKeyId`].
+    MissingKeyId,
+    /// See [`Error::UnknownKeyId`].
+    UnknownKeyId,
+    /// See [`Error::MissingClaim`].
+    MissingClaim,
+    /// See [`Error::InvalidClaim`].
+    InvalidClaim,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 19] = [
+    pub const ALL: [ErrorKind; 24] = [
         ErrorKind::UnknownScheme,
         ErrorKind::InvalidScheme,
         ErrorKind::EmptySecret,
@@ -276,6 +348,11 @@ impl ErrorKind {
         ErrorKind::Expired,
         ErrorKind::FromTheFuture,
         ErrorKind::ClockBeforeEpoch,
+        ErrorKind::UnsupportedAlgorithm,
+        ErrorKind::MissingKeyId,
+        ErrorKind::UnknownKeyId,
+        ErrorKind::MissingClaim,
+        ErrorKind::InvalidClaim,
     ];
 
     /// The stable snake_case code used by the vectors, the CLI's `--json` output and logs.
@@ -300,6 +377,11 @@ impl ErrorKind {
             ErrorKind::Expired => "expired",
             ErrorKind::FromTheFuture => "from_the_future",
             ErrorKind::ClockBeforeEpoch => "clock_before_epoch",
+            ErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
+            ErrorKind::MissingKeyId => "missing_key_id",
+            ErrorKind::UnknownKeyId => "unknown_key_id",
+            ErrorKind::MissingClaim => "missing_claim",
+            ErrorKind::InvalidClaim => "invalid_claim",
         }
     }
 
@@ -338,11 +420,22 @@ impl Error {
             Error::Expired { .. } => ErrorKind::Expired,
             Error::FromTheFuture { .. } => ErrorKind::FromTheFuture,
             Error::ClockBeforeEpoch => ErrorKind::ClockBeforeEpoch,
+            Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
+            Error::MissingKeyId { .. } => ErrorKind::MissingKeyId,
+            Error::UnknownKeyId { .. } => ErrorKind::UnknownKeyId,
+            Error::MissingClaim { .. } => ErrorKind::MissingClaim,
+            Error::InvalidClaim { .. } => ErrorKind::InvalidClaim,
+            // One kind for both expiry rules, so gates, logs and vectors treat them alike.
+            Error::PastExpiry { .. } => ErrorKind::Expired,
         }
     }
 
     /// Whether this is a verifier's verdict on a token (malformed, missing timestamp, mismatch,
-    /// expired, from the future) rather than a configuration or input mistake.
+    /// expired, from the future, and the JWT verdicts: algorithm, key id, claims) rather than a
+    /// configuration or input mistake.
+    ///
+    /// A missing or invalid claim is a rejection when a verifier finds it in a token; when a
+    /// signer reports it, the attributes were incomplete, and the caller knows which it called.
     pub const fn is_rejection(&self) -> bool {
         matches!(
             self,
@@ -351,6 +444,12 @@ impl Error {
                 | Error::Mismatch
                 | Error::Expired { .. }
                 | Error::FromTheFuture { .. }
+                | Error::UnsupportedAlgorithm { .. }
+                | Error::MissingKeyId { .. }
+                | Error::UnknownKeyId { .. }
+                | Error::MissingClaim { .. }
+                | Error::InvalidClaim { .. }
+                | Error::PastExpiry { .. }
         )
     }
 }

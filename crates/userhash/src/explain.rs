@@ -17,6 +17,8 @@ use crate::scheme::{Encoding, KeyEncoding, Subject, TIMESTAMP_SEPARATOR};
 use crate::token::encode_mac;
 use crate::verifier::{Freshness, Verifier};
 
+mod jwt;
+
 /// Hypotheses with more simultaneous mistakes than this are not tried.
 const MAX_MISTAKES: usize = 2;
 /// Tokens longer than this are not searched; no scheme writes one.
@@ -67,11 +69,23 @@ pub enum Cause {
     StaleTimestamp,
     /// The token is genuine but its timestamp is beyond the allowed clock skew.
     FutureTimestamp,
+    /// The JWT names an algorithm other than HS256 (`none`, HS512, RS256...).
+    WrongAlgorithm,
+    /// The JWT has no `kid` header, but the scheme names the signing key there.
+    KeyIdMissing,
+    /// The JWT's `kid` header names one key, but it was signed with another.
+    KeyIdMismatch,
+    /// A genuine JWT lacks a claim the vendor requires.
+    ClaimMissing,
+    /// A genuine JWT has a claim of the wrong type or value.
+    ClaimInvalid,
+    /// A genuine JWT vouches for another user than the one sent beside it.
+    AnotherUser,
 }
 
 impl Cause {
     /// Every cause, in ranking order.
-    pub const ALL: [Cause; 21] = [
+    pub const ALL: [Cause; 27] = [
         Cause::WrongKey,
         Cause::EmailInsteadOfUserId,
         Cause::UserIdInsteadOfEmail,
@@ -93,6 +107,12 @@ impl Cause {
         Cause::MillisecondsTimestamp,
         Cause::StaleTimestamp,
         Cause::FutureTimestamp,
+        Cause::WrongAlgorithm,
+        Cause::KeyIdMissing,
+        Cause::KeyIdMismatch,
+        Cause::ClaimMissing,
+        Cause::ClaimInvalid,
+        Cause::AnotherUser,
     ];
 
     /// The stable snake_case code used by the vectors and the CLI's `--json` output.
@@ -119,6 +139,12 @@ impl Cause {
             Cause::MillisecondsTimestamp => "milliseconds_timestamp",
             Cause::StaleTimestamp => "stale_timestamp",
             Cause::FutureTimestamp => "future_timestamp",
+            Cause::WrongAlgorithm => "wrong_algorithm",
+            Cause::KeyIdMissing => "key_id_missing",
+            Cause::KeyIdMismatch => "key_id_mismatch",
+            Cause::ClaimMissing => "claim_missing",
+            Cause::ClaimInvalid => "claim_invalid",
+            Cause::AnotherUser => "another_user",
         }
     }
 
@@ -181,6 +207,22 @@ impl Cause {
                 "Mint a fresh token when the page or session starts instead of reusing an old one."
             }
             Cause::FutureTimestamp => "Synchronise the signing server's clock (NTP).",
+            Cause::WrongAlgorithm => {
+                "Sign with HS256 and the shared secret (e.g. PyJWT algorithm=\"HS256\"); never send an unsigned (\"none\") token."
+            }
+            Cause::KeyIdMissing => {
+                "Put the signing key's id in the JWT header as kid (e.g. PyJWT headers={\"kid\": key_id})."
+            }
+            Cause::KeyIdMismatch => {
+                "Send the kid of the key the token is signed with: each key id goes with its own secret."
+            }
+            Cause::ClaimMissing => "Add the claim the vendor requires to the JWT payload.",
+            Cause::ClaimInvalid => {
+                "Give the claim the type and value the vendor documents (strings for ids, whole seconds for times)."
+            }
+            Cause::AnotherUser => {
+                "Sign a fresh JWT for the user who is logged in; never reuse another session's token."
+            }
         }
     }
 }
@@ -196,7 +238,8 @@ impl fmt::Display for Cause {
 pub struct Finding {
     /// The mistake.
     pub cause: Cause,
-    /// The label of the key under which the token was reproduced.
+    /// The label of the key under which the token was reproduced; empty when the finding
+    /// needs no key (a JWT with a wrong algorithm, or one no key signed).
     pub label: String,
     /// What happened, in plain words (never a secret or the token).
     pub explanation: String,
@@ -313,7 +356,9 @@ impl Verifier {
             Err(error) if error.is_rejection() => error,
             Err(error) => return Err(error),
         };
-        let findings = if token.len() <= MAX_SEARCHED_TOKEN_LEN {
+        let findings = if self.scheme().is_jwt() {
+            jwt::findings(self, identity, token, expected_label, now)
+        } else if token.len() <= MAX_SEARCHED_TOKEN_LEN {
             Search::new(self, identity, token, expected_label, now).findings()
         } else {
             Vec::new()
@@ -494,29 +539,16 @@ impl<'a> Search<'a> {
         let key_encoding = self.verifier.scheme().key_encoding();
         let mut keys = Vec::new();
         for (label, secret) in self.verifier.keyring().iter() {
-            let base: Vec<Cause> = self.wrong_key(label).into_iter().collect();
-            let candidate = |extra: Option<Cause>, bytes: &[u8]| KeyCandidate {
-                label: label.to_owned(),
-                causes: base.iter().copied().chain(extra).collect(),
-                key: MacKey::new(bytes),
-            };
-            keys.push(candidate(None, secret.expose()));
-            match key_encoding {
-                KeyEncoding::Utf8 => {
-                    let decoded = std::str::from_utf8(secret.expose())
-                        .ok()
-                        .and_then(|text| hex::decode(text).ok())
-                        .filter(|bytes| !bytes.is_empty());
-                    if let Some(bytes) = decoded {
-                        keys.push(candidate(Some(Cause::SecretHexDecoded), &bytes));
-                    }
-                }
-                KeyEncoding::Hex => {
-                    let lower = hex::encode(secret.expose());
-                    keys.push(candidate(Some(Cause::SecretUsedAsText), lower.as_bytes()));
-                    let upper = lower.to_uppercase();
-                    keys.push(candidate(Some(Cause::SecretUsedAsText), upper.as_bytes()));
-                }
+            for (misreading, key) in key_readings(secret, key_encoding) {
+                keys.push(KeyCandidate {
+                    label: label.to_owned(),
+                    causes: self
+                        .wrong_key(label)
+                        .into_iter()
+                        .chain(misreading)
+                        .collect(),
+                    key,
+                });
             }
         }
         keys
@@ -657,6 +689,8 @@ impl<'a> Search<'a> {
                     (vec![Cause::HexInsteadOfBase64], hex.to_uppercase()),
                 ]
             }
+            // JWTs are explained by the `jwt` submodule, which reads the token instead.
+            Encoding::Jwt => Vec::new(),
         }
     }
 
@@ -753,6 +787,13 @@ impl<'a> Search<'a> {
                 "The token is genuine but its timestamp is more than {} s ahead of the verifier's clock.",
                 self.freshness.max_future_skew_seconds
             ),
+            // Only JWTs have these; the `jwt` submodule words them.
+            Cause::WrongAlgorithm
+            | Cause::KeyIdMissing
+            | Cause::KeyIdMismatch
+            | Cause::ClaimMissing
+            | Cause::ClaimInvalid
+            | Cause::AnotherUser => String::new(),
         };
         Finding {
             cause,
@@ -761,6 +802,31 @@ impl<'a> Search<'a> {
             fix: cause.fix().to_owned(),
         }
     }
+}
+
+/// A secret read the scheme's way (no cause), then read the other way: hex-decoded although the
+/// scheme uses its text, or as its hex text although the scheme decodes it.
+fn key_readings(secret: &crate::Secret, key_encoding: KeyEncoding) -> Vec<(Option<Cause>, MacKey)> {
+    let mut readings = vec![(None, MacKey::new(secret.expose()))];
+    match key_encoding {
+        KeyEncoding::Utf8 => {
+            let decoded = std::str::from_utf8(secret.expose())
+                .ok()
+                .and_then(|text| hex::decode(text).ok())
+                .filter(|bytes| !bytes.is_empty());
+            if let Some(bytes) = decoded {
+                readings.push((Some(Cause::SecretHexDecoded), MacKey::new(&bytes)));
+            }
+        }
+        KeyEncoding::Hex => {
+            let lower = hex::encode(secret.expose());
+            let upper = lower.to_uppercase();
+            for text in [lower, upper] {
+                readings.push((Some(Cause::SecretUsedAsText), MacKey::new(text.as_bytes())));
+            }
+        }
+    }
+    readings
 }
 
 /// `42` ↔ `42.0`: the other way a numeric id is commonly written, if the id is numeric.

@@ -11,6 +11,9 @@ use crate::signer::Signer;
 /// The longest key label.
 pub const MAX_LABEL_LEN: usize = 64;
 
+/// The length from which an all-hex label is refused as a probable secret (128-bit keys and up).
+const MIN_SECRET_LOOKING_HEX: usize = 32;
+
 /// Secrets by label, in the order they were added.
 ///
 /// Vendors such as Intercom issue one secret per platform and per workspace, and a rotation
@@ -42,7 +45,8 @@ impl Keyring {
     /// Adds a secret under `label`.
     ///
     /// # Errors
-    /// [`Error::InvalidLabel`] unless the label is 1–64 characters of `[a-z0-9_.-]`;
+    /// [`Error::InvalidLabel`] unless the label is 1–64 characters of `[a-z0-9_.-]` and not 32
+    /// or more hex digits (a secret passed as the label);
     /// [`Error::DuplicateLabel`] if the label is taken.
     pub fn insert(&mut self, label: &str, secret: Secret) -> Result<()> {
         check_label(label)?;
@@ -105,7 +109,8 @@ impl Keyring {
     }
 
     /// A signer for `scheme` with the key under `label` — e.g. the `ios` key for requests from
-    /// the iOS app.
+    /// the iOS app. For schemes that name the key in a JWT `kid` header (Zendesk), the label is
+    /// the key id.
     ///
     /// # Errors
     /// [`Error::UnknownLabel`].
@@ -113,7 +118,11 @@ impl Keyring {
         let secret = self
             .get(label)
             .ok_or_else(|| Error::UnknownLabel { label: echo(label) })?;
-        Ok(Signer::new(scheme.clone(), secret))
+        let signer = Signer::new(scheme.clone(), secret);
+        match scheme.claim_layout() {
+            Some(layout) if layout.key_id_required => signer.with_key_id(label),
+            _ => Ok(signer),
+        }
     }
 }
 
@@ -128,7 +137,8 @@ impl fmt::Debug for Keyring {
     }
 }
 
-fn check_label(label: &str) -> Result<()> {
+/// Checks a key label (also a JWT key id): 1–64 characters of `[a-z0-9_.-]`.
+pub(crate) fn check_label(label: &str) -> Result<()> {
     let invalid = |reason: &str| {
         Err(Error::InvalidLabel {
             reason: reason.to_owned(),
@@ -143,6 +153,13 @@ fn check_label(label: &str) -> Result<()> {
     let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c);
     if !label.chars().all(allowed) {
         return invalid("the label has a character other than a-z, 0-9, '_', '.', '-'");
+    }
+    // Labels are printed (errors, Verified, logs); a long run of hex digits is a dashboard secret
+    // passed in the label's place, and must not be accepted and then shown.
+    if label.len() >= MIN_SECRET_LOOKING_HEX && label.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return invalid(
+            "the label is a long hex string, which looks like a secret: were label and secret swapped?",
+        );
     }
     Ok(())
 }
@@ -163,7 +180,14 @@ mod tests {
             keyring.insert("ios", secret("b")).err().map(|e| e.kind()),
             Some(crate::ErrorKind::DuplicateLabel)
         );
-        for bad in ["", "iOS", "a b", "é", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "iOS",
+            "a b",
+            "é",
+            &"x".repeat(65),
+            &"7f3a9c1e".repeat(8),
+        ] {
             assert_eq!(
                 keyring.insert(bad, secret("c")).err().map(|e| e.kind()),
                 Some(crate::ErrorKind::InvalidLabel),

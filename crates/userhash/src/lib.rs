@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 
+mod claims;
 mod clock;
 mod error;
 mod explain;
 mod gate;
 mod identity;
+mod jwt;
 mod keyring;
 mod mac;
 pub mod presets;
@@ -14,10 +16,12 @@ mod signer;
 mod token;
 mod verifier;
 
+pub use claims::{Attributes, ClaimLayout, ClaimPath, DEFAULT_JWT_LIFETIME_SECONDS};
 pub use error::{Error, ErrorKind, Field, Result, TokenDefect};
 pub use explain::{Cause, Diagnosis, Finding};
 pub use gate::{Decision, Enforcement, Gate, Outcome};
 pub use identity::{Identity, MAX_IDENTIFIER_BYTES};
+pub use jwt::MAX_JWT_LEN;
 pub use keyring::{Keyring, MAX_LABEL_LEN};
 pub use mac::{MAC_LEN, hmac_sha256};
 pub use presets::{Confidence, Preset};

@@ -4,6 +4,7 @@
 //! A preset lands with vectors in `testdata/vectors/`; a vector taken from the vendor's own docs
 //! says so in its `source`.
 
+use crate::claims::ClaimLayout;
 use crate::scheme::{Encoding, KeyEncoding, Subject, TimestampPlacement};
 
 /// How sure userhash is that a preset matches what the vendor's servers check.
@@ -44,6 +45,8 @@ pub struct Preset {
     pub encoding: Encoding,
     /// Whether the token embeds a timestamp.
     pub timestamp: TimestampPlacement,
+    /// For JWT presets ([`Encoding::Jwt`]), where the claims go.
+    pub claims: Option<&'static ClaimLayout>,
     /// How sure we are of the rule.
     pub confidence: Confidence,
     /// The name under which the client SDK sends the token.
@@ -64,6 +67,7 @@ macro_rules! preset {
             key_encoding: KeyEncoding::$key,
             encoding: Encoding::$encoding,
             timestamp: TimestampPlacement::$timestamp,
+            claims: None,
             confidence: Confidence::$confidence,
             client_parameter: $parameter,
             source: $source,
@@ -186,7 +190,137 @@ preset!(
     "hash", "Tawk.to secure mode docs (output encoding inferred)"
 );
 
-/// Every preset, in catalogue order: the three the product was specified from, then the others.
+macro_rules! jwt_preset {
+    ($(#[$doc:meta])* $ident:ident = $name:literal, $vendor:literal, $subject:ident,
+     $confidence:ident, $parameter:literal, $source:literal, $layout:expr) => {
+        $(#[$doc])*
+        pub const $ident: Preset = Preset {
+            name: $name,
+            vendor: $vendor,
+            subject: Subject::$subject,
+            key_encoding: KeyEncoding::Utf8,
+            encoding: Encoding::Jwt,
+            timestamp: TimestampPlacement::None,
+            claims: Some(&$layout),
+            confidence: Confidence::$confidence,
+            client_parameter: $parameter,
+            source: $source,
+        };
+    };
+}
+
+jwt_preset!(
+    /// Intercom Messenger Security: an HS256 JWT with the `user_id` claim (required) and,
+    /// optionally, `email` and `name`; `exp` is written on every token. Intercom calls the bare
+    /// hash of [`INTERCOM`] deprecated in favour of this. One secret per platform, as for the
+    /// hash. Source: Intercom's Messenger Security docs. Confidence: confirmed.
+    INTERCOM_JWT = "intercom-jwt", "Intercom (Messenger Security JWT)", UserId, Confirmed,
+    "intercom_user_jwt", "Intercom Messenger Security docs (JWT)",
+    ClaimLayout {
+        user_id: &["user_id"],
+        email: &["email"],
+        name: Some(&["name"]),
+        email_verified: None,
+        account_id: None,
+        nonce: None,
+        nonce_required: false,
+        fixed: &[],
+        key_id_required: false,
+        max_user_id_chars: None,
+    }
+);
+jwt_preset!(
+    /// Zendesk messaging (Web Widget and mobile SDKs): an HS256 JWT whose `kid` header is the
+    /// signing key's id from Admin Center (use it as the keyring label), with
+    /// `scope: "user"` and `external_id` (at most 255 characters) required, and `name`, `email`,
+    /// `email_verified` optional. Source: Zendesk's "Authenticating end users in messaging"
+    /// docs. Confidence: confirmed.
+    ZENDESK = "zendesk", "Zendesk messaging", UserId, Confirmed,
+    "loginUser JWT callback", "Zendesk messaging end-user authentication docs",
+    ClaimLayout {
+        user_id: &["external_id"],
+        email: &["email"],
+        name: Some(&["name"]),
+        email_verified: Some(&["email_verified"]),
+        account_id: None,
+        nonce: None,
+        nonce_required: false,
+        fixed: &[("scope", "user")],
+        key_id_required: true,
+        max_user_id_chars: Some(255),
+    }
+);
+jwt_preset!(
+    /// Featurebase (the default mode since it moved to JWTs): an HS256 JWT with `userId` and/or
+    /// `email`, optional `name`; companies and custom attributes go in
+    /// [`Attributes::extra_claims`](crate::Attributes::extra_claims). For the older HMAC mode
+    /// see [`FEATUREBASE_LEGACY`]. Source: Featurebase's identity-verification docs.
+    /// Confidence: confirmed.
+    FEATUREBASE = "featurebase", "Featurebase", UserIdElseEmail, Confirmed,
+    "jwtToken", "Featurebase identity verification docs (JWT mode)",
+    ClaimLayout {
+        user_id: &["userId"],
+        email: &["email"],
+        name: Some(&["name"]),
+        email_verified: None,
+        account_id: None,
+        nonce: None,
+        nonce_required: false,
+        fixed: &[],
+        key_id_required: false,
+        max_user_id_chars: None,
+    }
+);
+jwt_preset!(
+    /// Pendo signed metadata: an HS256 JWT carrying the `visitor` and `account` objects that
+    /// `pendo.initialize` otherwise takes in clear (`visitor.id`, `visitor.email`,
+    /// `visitor.full_name`, `account.id`), plus a required `nonce`. The key's name is passed to
+    /// Pendo separately as `signingKeyName`, not as a `kid`. HS256 only (Pendo also offers
+    /// RS256, which userhash does not do). Source: Pendo's signed-metadata docs for the
+    /// structure and the nonce; the member names inside `visitor` and `account` are Pendo's
+    /// standard metadata fields. Confidence: partly inferred.
+    PENDO = "pendo", "Pendo (signed metadata)", UserId, PartlyInferred,
+    "jwt (with signingKeyName)", "Pendo signed metadata docs (member names from Pendo's install snippet)",
+    ClaimLayout {
+        user_id: &["visitor", "id"],
+        email: &["visitor", "email"],
+        name: Some(&["visitor", "full_name"]),
+        email_verified: None,
+        account_id: Some(&["account", "id"]),
+        nonce: Some(&["nonce"]),
+        nonce_required: true,
+        fixed: &[],
+        key_id_required: false,
+        max_user_id_chars: None,
+    }
+);
+jwt_preset!(
+    /// Freshchat / Freshdesk web chat user authentication: an HS256 JWT made with the account's
+    /// encryption key (one key for every widget of the account). Confirmed by the vendor: HS256,
+    /// the one key, and that the widget sends the token for every user once enforcement is on.
+    /// Not confirmed: the claim names. userhash writes `reference_id` (the app's user id),
+    /// `email` and `name`, and `iat`/`exp`; check them against a token Freshchat accepts before
+    /// relying on this preset, and add others through
+    /// [`Attributes::extra_claims`](crate::Attributes::extra_claims).
+    /// Source: Freshworks' "Authenticate users using JWT tokens" articles. Confidence: inferred.
+    FRESHCHAT = "freshchat", "Freshchat web chat", UserId, Inferred,
+    "fcWidget.authenticate(token)", "Freshworks web chat JWT authentication articles (claim names inferred)",
+    ClaimLayout {
+        user_id: &["reference_id"],
+        email: &["email"],
+        name: Some(&["name"]),
+        email_verified: None,
+        account_id: None,
+        nonce: None,
+        nonce_required: false,
+        fixed: &[],
+        key_id_required: false,
+        max_user_id_chars: None,
+    }
+);
+
+/// Every preset, in catalogue order: the three the product was specified from, then the other
+/// hashes, then the JWT schemes.
 pub const PRESETS: &[&Preset] = &[
     &INTERCOM,
     &HELPSHIFT,
@@ -206,4 +340,9 @@ pub const PRESETS: &[&Preset] = &[
     &CHAMELEON,
     &HELPCRUNCH,
     &TAWK_TO,
+    &INTERCOM_JWT,
+    &ZENDESK,
+    &FEATUREBASE,
+    &PENDO,
+    &FRESHCHAT,
 ];

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::claims::ClaimLayout;
 use crate::error::{Error, Field, Result, echo};
 use crate::identity::{Identity, check_identifier};
 use crate::presets::{PRESETS, Preset};
@@ -39,6 +40,9 @@ pub enum Encoding {
     Hex,
     /// 44 characters of standard, padded base64.
     Base64,
+    /// A signed JWT (compact JWS, HS256): the MAC is its unpadded base64url signature over a
+    /// header and the claims the scheme's [`ClaimLayout`] describes.
+    Jwt,
 }
 
 /// Whether, and how, a token carries the time it was made.
@@ -70,7 +74,7 @@ pub const CUSTOM_SCHEME_NAME: &str = "custom";
 /// let custom: Scheme = "subject=email,output=base64".parse()?;
 /// assert_eq!(
 ///     custom,
-///     Scheme::custom(Subject::Email, KeyEncoding::Utf8, Encoding::Base64, TimestampPlacement::None)
+///     Scheme::custom(Subject::Email, KeyEncoding::Utf8, Encoding::Base64, TimestampPlacement::None)?
 /// );
 /// assert_eq!(custom.spec(), "subject=email,key=utf8,output=base64,timestamp=none");
 /// # Ok::<(), userhash::Error>(())
@@ -82,6 +86,7 @@ pub struct Scheme {
     key_encoding: KeyEncoding,
     encoding: Encoding,
     timestamp: TimestampPlacement,
+    claims: Option<&'static ClaimLayout>,
     preset: Option<&'static Preset>,
 }
 
@@ -116,25 +121,45 @@ impl Scheme {
             key_encoding: preset.key_encoding,
             encoding: preset.encoding,
             timestamp: preset.timestamp,
+            claims: match preset.encoding {
+                Encoding::Jwt => Some(preset.claims.unwrap_or(&ClaimLayout::GENERIC)),
+                Encoding::Hex | Encoding::Base64 => None,
+            },
             preset: Some(preset),
         }
     }
 
     /// A scheme for a vendor without a preset, built from its parts. Its name is `custom`.
+    ///
+    /// With [`Encoding::Jwt`] the claims follow [`ClaimLayout::GENERIC`] (`sub`, `email`, ...).
+    ///
+    /// # Errors
+    /// [`Error::InvalidScheme`] for a JWT with a suffix timestamp: a JWT carries its times in
+    /// the `iat` and `exp` claims.
     pub fn custom(
         subject: Subject,
         key_encoding: KeyEncoding,
         encoding: Encoding,
         timestamp: TimestampPlacement,
-    ) -> Scheme {
-        Scheme {
+    ) -> Result<Scheme> {
+        let claims = match (encoding, timestamp) {
+            (Encoding::Jwt, TimestampPlacement::Suffix) => {
+                return Err(Error::InvalidScheme {
+                    reason: "output=jwt takes no timestamp suffix: a JWT carries its times in the iat and exp claims".to_owned(),
+                });
+            }
+            (Encoding::Jwt, TimestampPlacement::None) => Some(&ClaimLayout::GENERIC),
+            (Encoding::Hex | Encoding::Base64, _) => None,
+        };
+        Ok(Scheme {
             name: Cow::Borrowed(CUSTOM_SCHEME_NAME),
             subject,
             key_encoding,
             encoding,
             timestamp,
+            claims,
             preset: None,
-        }
+        })
     }
 
     /// A custom scheme from a one-line spec: comma-separated `key=value` pairs, in any order,
@@ -144,7 +169,7 @@ impl Scheme {
     /// |---|---|---|
     /// | `subject` | `user_id`, `email`, `user_id_else_email`, `user_id_and_email` | required |
     /// | `key` | `utf8`, `hex` | `utf8` |
-    /// | `output` | `hex`, `base64` | `hex` |
+    /// | `output` | `hex`, `base64`, `jwt` | `hex` |
     /// | `timestamp` | `none`, `suffix` | `none` |
     ///
     /// # Errors
@@ -195,12 +220,12 @@ impl Scheme {
         }
         let subject = subject
             .ok_or_else(|| invalid("subject is required, e.g. \"subject=user_id\"".to_owned()))?;
-        Ok(Scheme::custom(
+        Scheme::custom(
             subject,
             key_encoding.unwrap_or(KeyEncoding::Utf8),
             encoding.unwrap_or(Encoding::Hex),
             timestamp.unwrap_or(TimestampPlacement::None),
-        ))
+        )
     }
 
     /// A preset name or, when the text contains `=`, a custom spec ([`Scheme::from_spec`]).
@@ -243,6 +268,16 @@ impl Scheme {
     /// True when tokens are `"{mac}-{unix seconds}"`.
     pub fn is_timestamped(&self) -> bool {
         self.timestamp == TimestampPlacement::Suffix
+    }
+
+    /// True when tokens are signed JWTs.
+    pub fn is_jwt(&self) -> bool {
+        self.claims.is_some()
+    }
+
+    /// Where a JWT scheme puts the identity and attributes in its claims; `None` for hashes.
+    pub fn claim_layout(&self) -> Option<&'static ClaimLayout> {
+        self.claims
     }
 
     /// The preset this scheme came from, with its vendor source and confidence; `None` for a
@@ -368,7 +403,11 @@ const SUBJECTS: [(Subject, &str); 4] = [
 ];
 const KEY_ENCODINGS: [(KeyEncoding, &str); 2] =
     [(KeyEncoding::Utf8, "utf8"), (KeyEncoding::Hex, "hex")];
-const ENCODINGS: [(Encoding, &str); 2] = [(Encoding::Hex, "hex"), (Encoding::Base64, "base64")];
+const ENCODINGS: [(Encoding, &str); 3] = [
+    (Encoding::Hex, "hex"),
+    (Encoding::Base64, "base64"),
+    (Encoding::Jwt, "jwt"),
+];
 const TIMESTAMPS: [(TimestampPlacement, &str); 2] = [
     (TimestampPlacement::None, "none"),
     (TimestampPlacement::Suffix, "suffix"),

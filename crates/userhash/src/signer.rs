@@ -2,9 +2,12 @@
 
 use std::fmt;
 
+use crate::claims::{self, Attributes};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::identity::Identity;
+use crate::jwt;
+use crate::keyring::check_label;
 use crate::mac::{MAC_LEN, MacKey};
 use crate::scheme::{Scheme, SubjectParts, TIMESTAMP_SEPARATOR};
 use crate::secret::Secret;
@@ -30,6 +33,7 @@ pub struct Signer {
     scheme: Scheme,
     key: MacKey,
     fingerprint: String,
+    key_id: Option<String>,
 }
 
 impl Signer {
@@ -39,7 +43,35 @@ impl Signer {
             scheme,
             key: MacKey::new(secret.expose()),
             fingerprint: secret.fingerprint(),
+            key_id: None,
         }
+    }
+
+    /// This signer naming its key `key_id` in the JWT `kid` header — Zendesk's key id from
+    /// Admin Center. [`Keyring::signer`](crate::Keyring::signer) does this with the label for
+    /// schemes that require a key id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLabel`] unless `key_id` is a valid keyring label (the verifier finds the
+    /// key by it); [`Error::InvalidClaim`] for a scheme that writes a bare hash.
+    pub fn with_key_id(mut self, key_id: &str) -> Result<Signer> {
+        if !self.scheme.is_jwt() {
+            return Err(Error::InvalidClaim {
+                claim: "kid".to_owned(),
+                reason: format!(
+                    "scheme {} writes a bare hash, which has no header",
+                    self.scheme.name()
+                ),
+            });
+        }
+        check_label(key_id)?;
+        self.key_id = Some(key_id.to_owned());
+        Ok(self)
+    }
+
+    /// The key id written in the `kid` header of JWTs, if any.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
     }
 
     /// The scheme this signer follows.
@@ -52,8 +84,9 @@ impl Signer {
         &self.fingerprint
     }
 
-    /// The token for `identity`. Timestamped schemes stamp it with the system clock; use
-    /// [`Signer::sign_at`] to choose the time.
+    /// The token for `identity`. Timestamped schemes stamp it with the system clock, and JWT
+    /// schemes issue it then; use [`Signer::sign_at`] to choose the time, and
+    /// [`Signer::sign_with`] to add attributes to a JWT.
     ///
     /// # Errors
     /// Identity errors ([`Error::Unidentified`], [`Error::MissingField`], [`Error::EmptyField`],
@@ -70,7 +103,7 @@ impl Signer {
     /// # Errors
     /// As [`Signer::sign`]; `out` is left empty on error.
     pub fn sign_into(&self, identity: &Identity, out: &mut String) -> Result<()> {
-        let timestamp = if self.scheme.is_timestamped() {
+        let timestamp = if self.uses_clock() {
             Some(clock::unix_now()?)
         } else {
             None
@@ -78,13 +111,14 @@ impl Signer {
         self.write(identity, timestamp, out)
     }
 
-    /// The token for `identity` stamped with `unix_seconds`, for timestamped schemes.
+    /// The token for `identity` stamped with `unix_seconds`, for timestamped schemes, or issued
+    /// at `unix_seconds` (`iat`, and `exp` one lifetime later) for JWT schemes.
     ///
     /// # Errors
-    /// [`Error::TimestampNotApplicable`] when the scheme embeds no timestamp, or an identity
+    /// [`Error::TimestampNotApplicable`] when the scheme's tokens carry no time, or an identity
     /// error as for [`Signer::sign`].
     pub fn sign_at(&self, identity: &Identity, unix_seconds: u64) -> Result<String> {
-        if !self.scheme.is_timestamped() {
+        if !self.uses_clock() {
             return Err(Error::TimestampNotApplicable {
                 scheme: self.scheme.name().to_owned(),
             });
@@ -92,6 +126,61 @@ impl Signer {
         let mut token = String::new();
         self.write(identity, Some(unix_seconds), &mut token)?;
         Ok(token)
+    }
+
+    /// The JWT for `identity` with `attributes` (name, nonce, expiry, extra claims...), issued
+    /// now. For a hash scheme, empty attributes sign as [`Signer::sign`] does.
+    ///
+    /// # Errors
+    /// As [`Signer::sign_with_at`], or [`Error::ClockBeforeEpoch`].
+    pub fn sign_with(&self, identity: &Identity, attributes: &Attributes) -> Result<String> {
+        if !self.scheme.is_jwt() {
+            claims::check_no_attributes(&self.scheme, attributes)?;
+            return self.sign(identity);
+        }
+        self.sign_with_at(identity, attributes, clock::unix_now()?)
+    }
+
+    /// The JWT for `identity` with `attributes`, issued at `unix_seconds`.
+    ///
+    /// # Errors
+    /// Identity errors as for [`Signer::sign`]; [`Error::MissingClaim`] when the scheme requires
+    /// an attribute that is absent (Pendo's nonce); [`Error::InvalidClaim`] for an attribute the
+    /// scheme has no claim for, a user id over the vendor's limit, extra claims that are not a
+    /// JSON object or would replace a claim userhash writes, or a token over
+    /// [`MAX_JWT_LEN`](crate::MAX_JWT_LEN); [`Error::MissingKeyId`] when the scheme names its key
+    /// in the header and the signer has no key id; [`Error::TimestampNotApplicable`] for a
+    /// scheme without a time.
+    pub fn sign_with_at(
+        &self,
+        identity: &Identity,
+        attributes: &Attributes,
+        unix_seconds: u64,
+    ) -> Result<String> {
+        let Some(layout) = self.scheme.claim_layout() else {
+            claims::check_no_attributes(&self.scheme, attributes)?;
+            return self.sign_at(identity, unix_seconds);
+        };
+        if layout.key_id_required && self.key_id.is_none() {
+            return Err(Error::MissingKeyId {
+                scheme: self.scheme.name().to_owned(),
+            });
+        }
+        let kid = self.key_id.as_deref();
+        let claims = claims::build(
+            &self.scheme,
+            layout,
+            identity,
+            attributes,
+            kid,
+            unix_seconds,
+        )?;
+        Ok(jwt::encode(&self.key, kid, &claims))
+    }
+
+    /// Whether tokens carry a time: a timestamp suffix, or a JWT's `iat` and `exp`.
+    fn uses_clock(&self) -> bool {
+        self.scheme.is_timestamped() || self.scheme.is_jwt()
     }
 
     /// Signs many identities, one result per identity, in order, using every core for large
@@ -110,12 +199,7 @@ impl Signer {
     ) -> Vec<Result<String>> {
         /// Below this many identities per thread, starting a thread costs more than it saves.
         const MIN_PER_THREAD: usize = 2048;
-        let timestamp = match self
-            .scheme
-            .is_timestamped()
-            .then(clock::unix_now)
-            .transpose()
-        {
+        let timestamp = match self.uses_clock().then(clock::unix_now).transpose() {
             Ok(timestamp) => timestamp,
             Err(error) => return identities.iter().map(|_| Err(error.clone())).collect(),
         };
@@ -145,14 +229,24 @@ impl Signer {
         })
     }
 
-    /// Signs `identity` with an optional embedded timestamp into `out`.
+    /// Signs `identity` with an optional embedded timestamp (a JWT's issue time) into `out`.
     fn write(&self, identity: &Identity, timestamp: Option<u64>, out: &mut String) -> Result<()> {
         out.clear();
+        if self.scheme.is_jwt() {
+            let issued_at = timestamp.ok_or(Error::ClockBeforeEpoch)?;
+            *out = self.sign_with_at(identity, &Attributes::default(), issued_at)?;
+            return Ok(());
+        }
         let subject = self.scheme.subject_of(identity)?;
         let digits = timestamp.map(Decimal::new);
         let mac = self.mac(&subject, digits.as_ref().map(Decimal::as_bytes));
         write_token(&self.scheme, &mac, digits.as_ref(), out);
         Ok(())
+    }
+
+    /// The MAC over `message` as one piece (a JWT's signing input).
+    pub(crate) fn mac_over(&self, message: &[u8]) -> [u8; MAC_LEN] {
+        self.key.mac(&[message])
     }
 
     /// The MAC over the subject, followed by `-{timestamp digits}` when given.
@@ -184,6 +278,7 @@ impl fmt::Debug for Signer {
         f.debug_struct("Signer")
             .field("scheme", &self.scheme.to_string())
             .field("key", &self.fingerprint)
+            .field("key_id", &self.key_id)
             .finish_non_exhaustive()
     }
 }

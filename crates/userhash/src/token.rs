@@ -7,7 +7,7 @@
 //! at the vendor; rejecting it here surfaces the bug before production, and `explain` names it.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE_NO_PAD as BASE64URL};
 
 use crate::error::{Error, Result, TokenDefect};
 use crate::mac::MAC_LEN;
@@ -21,6 +21,8 @@ pub(crate) const fn encoded_len(encoding: Encoding) -> usize {
     match encoding {
         Encoding::Hex => 2 * MAC_LEN,
         Encoding::Base64 => MAC_LEN.div_ceil(3) * 4,
+        // A JWT's signature segment: unpadded base64url.
+        Encoding::Jwt => (MAC_LEN * 4).div_ceil(3),
     }
 }
 
@@ -63,6 +65,7 @@ pub(crate) fn push_mac(encoding: Encoding, mac: &[u8; MAC_LEN], out: &mut String
             }
         }
         Encoding::Base64 => BASE64.encode_string(mac, out),
+        Encoding::Jwt => BASE64URL.encode_string(mac, out),
     }
 }
 
@@ -186,6 +189,12 @@ pub(crate) fn decode_mac(encoding: Encoding, text: &str) -> Result<[u8; MAC_LEN]
         }
         Encoding::Base64 => {
             let decoded = BASE64.decode(text).map_err(|_| TokenDefect::NotBase64)?;
+            mac = decoded.try_into().map_err(|_| TokenDefect::WrongLength)?;
+        }
+        Encoding::Jwt => {
+            let decoded = BASE64URL
+                .decode(text)
+                .map_err(|_| TokenDefect::NotBase64Url)?;
             mac = decoded.try_into().map_err(|_| TokenDefect::WrongLength)?;
         }
     }

@@ -114,8 +114,48 @@ fn every_message() {
             Error::ClockBeforeEpoch,
             "the system clock reads a time before 1970-01-01",
         ),
+        (
+            Error::UnsupportedAlgorithm { alg: "none".into() },
+            "the token's JWT algorithm is \"none\"; this scheme accepts HS256 only (a token with \"none\" or another algorithm is never trusted)",
+        ),
+        (
+            Error::MissingKeyId {
+                scheme: "zendesk".into(),
+            },
+            "scheme zendesk names the signing key in the JWT kid header, and there is none; sign through Keyring::signer (the label is the key id) or give the signer a key id",
+        ),
+        (
+            Error::UnknownKeyId {
+                kid: "app_1".into(),
+            },
+            "the token's key id \"app_1\" names no key in the keyring",
+        ),
+        (
+            Error::MissingClaim {
+                scheme: "pendo".into(),
+                claim: "nonce".into(),
+            },
+            "the JWT claim \"nonce\" is required by scheme pendo and is missing",
+        ),
+        (
+            Error::InvalidClaim {
+                claim: "exp".into(),
+                reason: "must be a whole, non-negative number of seconds since 1970".into(),
+            },
+            "the JWT claim \"exp\" is invalid: must be a whole, non-negative number of seconds since 1970",
+        ),
     ];
-    assert_eq!(table.len(), ErrorKind::ALL.len(), "one row per variant");
+    assert_eq!(table.len(), ErrorKind::ALL.len(), "one row per kind");
+    // The second expiry rule shares the Expired kind, so gates and vectors treat both alike.
+    let past_expiry = Error::PastExpiry {
+        ago: 5,
+        leeway: 300,
+    };
+    assert_eq!(past_expiry.kind(), ErrorKind::Expired);
+    assert_eq!(
+        past_expiry.to_string(),
+        "the token is genuine but expired 5 s ago (its exp claim); the allowed clock skew is 300 s"
+    );
     for (kind, (error, message)) in ErrorKind::ALL.iter().zip(&table) {
         assert_eq!(error.kind(), *kind, "rows follow declaration order");
         assert_eq!(error.to_string(), *message);

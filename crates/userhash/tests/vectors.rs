@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use userhash::{
-    Cause, DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Error, ErrorKind, Freshness,
-    Identity, Keyring, Scheme, Secret, Signer, Verifier,
+    Attributes, Cause, DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Error, ErrorKind,
+    Freshness, Identity, Keyring, Scheme, Secret, Signer, Verifier,
 };
 
 fn vectors_dir() -> PathBuf {
@@ -93,13 +93,31 @@ fn verify(case: &Value) -> Result<userhash::Verified, Error> {
     }
 }
 
+/// A JWT case's attributes; absent (hash files) or null means none.
+fn attributes(case: &Value) -> Attributes {
+    let given = &case["attributes"];
+    Attributes {
+        name: text(given, "name"),
+        email_verified: given["email_verified"].as_bool(),
+        account_id: text(given, "account_id"),
+        nonce: text(given, "nonce"),
+        expires_in: number(given, "expires_in"),
+        extra_claims: text(given, "extra_claims"),
+    }
+}
+
 fn sign(case: &Value) -> Result<String, Error> {
     let scheme = scheme(case)?;
     let secret = Secret::for_scheme(&scheme, case["secret"].as_str().unwrap())?;
-    let signer = Signer::new(scheme, &secret);
+    let mut signer = Signer::new(scheme, &secret);
+    if let Some(key_id) = text(case, "key_id") {
+        signer = signer.with_key_id(&key_id)?;
+    }
+    let attributes = attributes(case);
     match number(case, "timestamp") {
-        Some(at) => signer.sign_at(&identity(case), at),
-        None => signer.sign(&identity(case)),
+        Some(at) if attributes.is_empty() => signer.sign_at(&identity(case), at),
+        Some(at) => signer.sign_with_at(&identity(case), &attributes, at),
+        None => signer.sign_with(&identity(case), &attributes),
     }
 }
 
