@@ -29,13 +29,15 @@ pub fn test(ctx: &Ctx) -> Outcome {
             "{python} -m pip install --quiet --requirement {requirements}"
         )
         .run()?;
+        // The JWT vectors come from PyJWT, a test requirement, so they are checked here.
+        cmd!(sh, "{python} testdata/generate_jwt_vectors.py --check").run()?;
         cmd!(
             sh,
             "{python} -m pytest -q bindings/python/tests examples/python"
         )
         .run()?;
         Ok(format!(
-            "wheel installed alone into {} and imported; pytest",
+            "wheel installed alone into {} and imported; JWT vectors fresh (PyJWT); pytest",
             venv.display()
         ))
     };

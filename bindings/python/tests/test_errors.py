@@ -35,6 +35,10 @@ VERIFIER = Verifier(KEYRING)
 IOS_TOKEN = KEYRING.signer("ios").sign(ALICE)
 JIMO_KEYRING = Keyring(JIMO).with_key("web", SECRET)
 JIMO_TOKEN = JIMO_KEYRING.signer("web").sign_at(ALICE, NOW)
+ZENDESK = Scheme.by_name("zendesk")
+ZENDESK_TOKEN = Keyring(ZENDESK).with_key("app_1", SECRET).signer("app_1").sign_at(ALICE, NOW)
+# {"alg":"none"}.{"external_id":"42","scope":"user"}. — an unsigned JWT
+UNSIGNED_JWT = "eyJhbGciOiJub25lIn0.eyJleHRlcm5hbF9pZCI6IjQyIiwic2NvcGUiOiJ1c2VyIn0."
 
 
 def verify_jimo(token: str, now: int) -> object:
@@ -94,6 +98,33 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
     ),
     "expired": (UserHashError.Expired, lambda: verify_jimo(JIMO_TOKEN, NOW + 3601)),
     "from_the_future": (UserHashError.FromTheFuture, lambda: verify_jimo(JIMO_TOKEN, NOW - 301)),
+    # JWT schemes; the secret is the only key, so nothing the token carries can echo it.
+    "unsupported_algorithm": (
+        UserHashError.UnsupportedAlgorithm,
+        lambda: Verifier(Keyring(ZENDESK).with_key("app_1", SECRET)).verify_at(
+            ALICE, UNSIGNED_JWT, NOW
+        ),
+    ),
+    "missing_key_id": (
+        UserHashError.MissingKeyId,
+        lambda: Signer(ZENDESK, SECRET).sign_at(ALICE, NOW),
+    ),
+    "unknown_key_id": (
+        UserHashError.UnknownKeyId,
+        lambda: Verifier(Keyring(ZENDESK).with_key("app_2", SECRET)).verify_at(
+            ALICE, ZENDESK_TOKEN, NOW
+        ),
+    ),
+    "missing_claim": (
+        UserHashError.MissingClaim,
+        lambda: Signer(Scheme.by_name("pendo"), SECRET).sign_at(ALICE, NOW),
+    ),
+    "invalid_claim": (
+        UserHashError.InvalidClaim,
+        lambda: Signer(ZENDESK, SECRET).with_key_id("app_1").sign_at(
+            Identity(user_id="x" * 256), NOW
+        ),
+    ),
 }
 
 

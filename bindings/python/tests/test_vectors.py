@@ -12,7 +12,16 @@ from typing import Any, Callable, Optional
 import pytest
 
 import userhash
-from userhash import Freshness, Identity, Keyring, Scheme, Signer, UserHashError, Verifier
+from userhash import (
+    Attributes,
+    Freshness,
+    Identity,
+    Keyring,
+    Scheme,
+    Signer,
+    UserHashError,
+    Verifier,
+)
 
 Case = dict[str, Any]
 
@@ -47,8 +56,21 @@ def _or(value: Optional[int], default: int) -> int:
     return default if value is None else value
 
 
+def attributes(case: Case) -> Optional[Attributes]:
+    """A JWT case's attributes (absent in hash files, or null: none)."""
+    given = case.get("attributes")
+    return None if given is None else Attributes(**given)
+
+
 def sign(case: Case) -> str:
     signer = Signer(scheme(case), case["secret"])
+    if case.get("key_id") is not None:
+        signer = signer.with_key_id(case["key_id"])
+    extra = attributes(case)
+    if extra is not None:
+        if case["timestamp"] is None:
+            return signer.sign_with(identity(case), extra)
+        return signer.sign_with_at(identity(case), extra, case["timestamp"])
     if case["timestamp"] is None:
         return signer.sign(identity(case))
     return signer.sign_at(identity(case), case["timestamp"])

@@ -47,6 +47,16 @@ mirror_enum! {
         FromTheFuture,
         /// The system clock reads a time before 1970.
         ClockBeforeEpoch,
+        /// A JWT names an algorithm other than HS256 (including `none`).
+        UnsupportedAlgorithm,
+        /// The scheme names its key in the JWT `kid` header, and none was given.
+        MissingKeyId,
+        /// The token's `kid` names no key of the keyring.
+        UnknownKeyId,
+        /// A claim the scheme requires is missing.
+        MissingClaim,
+        /// A claim has the wrong type or value.
+        InvalidClaim,
     }
 }
 
@@ -112,6 +122,21 @@ pub enum UserHashError {
     /// The system clock reads a time before 1970.
     #[error("{0}")]
     ClockBeforeEpoch(String),
+    /// A JWT names an algorithm other than HS256 (including `none`).
+    #[error("{0}")]
+    UnsupportedAlgorithm(String),
+    /// The scheme names its key in the JWT `kid` header, and none was given.
+    #[error("{0}")]
+    MissingKeyId(String),
+    /// The token's `kid` names no key of the keyring.
+    #[error("{0}")]
+    UnknownKeyId(String),
+    /// A claim the scheme requires is missing.
+    #[error("{0}")]
+    MissingClaim(String),
+    /// A claim has the wrong type or value.
+    #[error("{0}")]
+    InvalidClaim(String),
 }
 
 impl From<CoreError> for UserHashError {
@@ -137,6 +162,11 @@ impl From<CoreError> for UserHashError {
             ErrorCode::Expired => UserHashError::Expired(message),
             ErrorCode::FromTheFuture => UserHashError::FromTheFuture(message),
             ErrorCode::ClockBeforeEpoch => UserHashError::ClockBeforeEpoch(message),
+            ErrorCode::UnsupportedAlgorithm => UserHashError::UnsupportedAlgorithm(message),
+            ErrorCode::MissingKeyId => UserHashError::MissingKeyId(message),
+            ErrorCode::UnknownKeyId => UserHashError::UnknownKeyId(message),
+            ErrorCode::MissingClaim => UserHashError::MissingClaim(message),
+            ErrorCode::InvalidClaim => UserHashError::InvalidClaim(message),
         }
     }
 }

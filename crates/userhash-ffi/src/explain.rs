@@ -50,6 +50,18 @@ mirror_enum! {
         StaleTimestamp,
         /// The token is genuine but its timestamp is beyond the allowed clock skew.
         FutureTimestamp,
+        /// The JWT names an algorithm other than HS256 (`none`, HS512, RS256...).
+        WrongAlgorithm,
+        /// The JWT has no `kid` header, but the scheme names the signing key there.
+        KeyIdMissing,
+        /// The JWT's `kid` names one key, but it was signed with another.
+        KeyIdMismatch,
+        /// A genuine JWT lacks a claim the vendor requires.
+        ClaimMissing,
+        /// A genuine JWT has a claim of the wrong type or value.
+        ClaimInvalid,
+        /// A genuine JWT vouches for another user than the one sent beside it.
+        AnotherUser,
     }
 }
 

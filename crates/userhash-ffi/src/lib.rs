@@ -24,7 +24,7 @@ pub use scheme::{
     Confidence, Encoding, KeyEncoding, PresetInfo, Scheme, SchemeInfo, Subject, TimestampPlacement,
     preset_names, presets,
 };
-pub use signer::{BatchEntry, Signer};
+pub use signer::{Attributes, BatchEntry, Signer};
 pub use verifier::{Freshness, Verified, Verifier};
 
 /// The result of every exported call.

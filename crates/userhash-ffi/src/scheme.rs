@@ -42,6 +42,8 @@ mirror_enum! {
         Hex,
         /// 44 characters of standard padded base64.
         Base64,
+        /// A signed JWT (HS256) whose claims follow the scheme's vendor.
+        Jwt,
     }
 }
 
@@ -109,6 +111,9 @@ pub struct SchemeInfo {
     pub encoding: Encoding,
     /// Whether the token embeds a timestamp.
     pub timestamp: TimestampPlacement,
+    /// For JWT schemes, whether tokens name their key in the `kid` header (sign through a
+    /// keyring label, or `Signer.with_key_id`).
+    pub requires_key_id: bool,
     /// The vendor preset's provenance; absent for custom schemes.
     pub preset: Option<PresetInfo>,
 }
@@ -134,7 +139,8 @@ impl Scheme {
         Ok(Scheme::wrap(CoreScheme::parse(&text)?))
     }
 
-    /// A custom scheme from its parts, for a vendor without a preset.
+    /// A custom scheme from its parts, for a vendor without a preset. With `Encoding.Jwt` the
+    /// claims are `sub`, `email`, `name`, `email_verified` and `nonce`.
     #[uniffi::constructor]
     pub fn custom(
         subject: Subject,
@@ -147,7 +153,7 @@ impl Scheme {
             key_encoding.into(),
             encoding.into(),
             timestamp.into(),
-        )))
+        )?))
     }
 
     /// The preset's name, or `custom`.
@@ -165,6 +171,9 @@ impl Scheme {
             key_encoding: scheme.key_encoding().into(),
             encoding: scheme.encoding().into(),
             timestamp: scheme.timestamp().into(),
+            requires_key_id: scheme
+                .claim_layout()
+                .is_some_and(|layout| layout.key_id_required),
             preset: scheme.preset().map(PresetInfo::from),
         })
     }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use userhash::{Secret as CoreSecret, Signer as CoreSigner};
+use userhash::{Attributes as CoreAttributes, Secret as CoreSecret, Signer as CoreSigner};
 
 use crate::error::{ErrorCode, code_and_message};
 use crate::{Identity, Result, Scheme};
@@ -18,6 +18,44 @@ pub struct BatchEntry {
     pub error_code: Option<ErrorCode>,
     /// The failure in plain words, when signing failed.
     pub error_message: Option<String>,
+}
+
+/// What a signer adds to a JWT beyond the identity; every field is optional. An attribute the
+/// scheme has no claim for is an error, never silently dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct Attributes {
+    /// The user's display name.
+    #[uniffi(default)]
+    pub name: Option<String>,
+    /// Whether the app has verified the email (Zendesk's `email_verified`).
+    #[uniffi(default)]
+    pub email_verified: Option<bool>,
+    /// The account (company) the user belongs to (Pendo's `account.id`).
+    #[uniffi(default)]
+    pub account_id: Option<String>,
+    /// A single-use value (Pendo requires one per token).
+    #[uniffi(default)]
+    pub nonce: Option<String>,
+    /// Seconds from issue to expiry; one hour when absent.
+    #[uniffi(default)]
+    pub expires_in: Option<u64>,
+    /// More claims as the text of one JSON object (e.g. Featurebase `companies`), merged into
+    /// the claims userhash writes without replacing any of them.
+    #[uniffi(default)]
+    pub extra_claims: Option<String>,
+}
+
+impl From<Attributes> for CoreAttributes {
+    fn from(attributes: Attributes) -> CoreAttributes {
+        CoreAttributes {
+            name: attributes.name,
+            email_verified: attributes.email_verified,
+            account_id: attributes.account_id,
+            nonce: attributes.nonce,
+            expires_in: attributes.expires_in,
+            extra_claims: attributes.extra_claims,
+        }
+    }
 }
 
 /// Signs identities under one scheme with one secret. The key state is computed once; share one
@@ -39,14 +77,46 @@ impl Signer {
         }))
     }
 
-    /// The token for `identity`; timestamped schemes use the current time.
+    /// This signer naming its key `key_id` in the JWT `kid` header (Zendesk's key id). The key
+    /// id must be a valid keyring label; a keyring's `signer(label)` does this by itself.
+    pub fn with_key_id(&self, key_id: String) -> Result<Arc<Signer>> {
+        Ok(Arc::new(Signer {
+            inner: self.inner.clone().with_key_id(&key_id)?,
+        }))
+    }
+
+    /// The key id written in the `kid` header of JWTs, if any.
+    pub fn key_id(&self) -> Result<Option<String>> {
+        Ok(self.inner.key_id().map(str::to_owned))
+    }
+
+    /// The token for `identity`; timestamped schemes use the current time, and JWTs are issued
+    /// now.
     pub fn sign(&self, identity: Identity) -> Result<String> {
         Ok(self.inner.sign(&identity.into())?)
     }
 
-    /// The token for `identity` stamped with `unix_seconds` (timestamped schemes only).
+    /// The token for `identity` stamped with `unix_seconds` (timestamped schemes), or issued
+    /// then (JWT schemes).
     pub fn sign_at(&self, identity: Identity, unix_seconds: u64) -> Result<String> {
         Ok(self.inner.sign_at(&identity.into(), unix_seconds)?)
+    }
+
+    /// The JWT for `identity` with `attributes`, issued now.
+    pub fn sign_with(&self, identity: Identity, attributes: Attributes) -> Result<String> {
+        Ok(self.inner.sign_with(&identity.into(), &attributes.into())?)
+    }
+
+    /// The JWT for `identity` with `attributes`, issued at `unix_seconds`.
+    pub fn sign_with_at(
+        &self,
+        identity: Identity,
+        attributes: Attributes,
+        unix_seconds: u64,
+    ) -> Result<String> {
+        Ok(self
+            .inner
+            .sign_with_at(&identity.into(), &attributes.into(), unix_seconds)?)
     }
 
     /// One entry per identity, in order; a bad identity fails alone.

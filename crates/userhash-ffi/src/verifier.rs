@@ -36,8 +36,10 @@ pub struct Verified {
     pub label: String,
     /// The fingerprint of that key.
     pub fingerprint: String,
-    /// The token's timestamp, for timestamped schemes.
+    /// The token's timestamp, for timestamped schemes; a JWT's `iat`.
     pub timestamp: Option<u64>,
+    /// A JWT's claims exactly as signed (JSON text); absent for hashes.
+    pub claims: Option<String>,
 }
 
 impl From<CoreVerified> for Verified {
@@ -46,6 +48,7 @@ impl From<CoreVerified> for Verified {
             label: verified.label,
             fingerprint: verified.fingerprint,
             timestamp: verified.timestamp,
+            claims: verified.claims,
         }
     }
 }

@@ -36,6 +36,11 @@ extension UserHashError {
         case .Expired: return .expired
         case .FromTheFuture: return .fromTheFuture
         case .ClockBeforeEpoch: return .clockBeforeEpoch
+        case .UnsupportedAlgorithm: return .unsupportedAlgorithm
+        case .MissingKeyId: return .missingKeyId
+        case .UnknownKeyId: return .unknownKeyId
+        case .MissingClaim: return .missingClaim
+        case .InvalidClaim: return .invalidClaim
         }
     }
 
@@ -48,7 +53,9 @@ extension UserHashError {
              .TimestampNotApplicable(let message), .InvalidLabel(let message),
              .DuplicateLabel(let message), .UnknownLabel(let message), .EmptyKeyring(let message),
              .MalformedToken(let message), .MissingTimestamp(let message), .Mismatch(let message),
-             .Expired(let message), .FromTheFuture(let message), .ClockBeforeEpoch(let message):
+             .Expired(let message), .FromTheFuture(let message), .ClockBeforeEpoch(let message),
+             .UnsupportedAlgorithm(let message), .MissingKeyId(let message),
+             .UnknownKeyId(let message), .MissingClaim(let message), .InvalidClaim(let message):
             return message
         }
     }

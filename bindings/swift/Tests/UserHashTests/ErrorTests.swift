@@ -59,6 +59,23 @@ final class ErrorTests: XCTestCase {
             ("mismatch", .mismatch, { _ = try self.verifier.verifyAt(identity: alice, token: self.iosToken, now: now, label: "web") }),
             ("expired", .expired, { try verifyJimo(self.jimoToken, now + 3601) }),
             ("from_the_future", .fromTheFuture, { try verifyJimo(self.jimoToken, now - 301) }),
+            // JWT schemes: {"alg":"none"}.{"external_id":"42","scope":"user"}. is an unsigned JWT.
+            ("unsupported_algorithm", .unsupportedAlgorithm, {
+                let verifier = try Verifier(keyring: Keyring(scheme: "zendesk").withKeys(["app_1": secret]))
+                _ = try verifier.verifyAt(
+                    identity: alice, token: "eyJhbGciOiJub25lIn0.eyJleHRlcm5hbF9pZCI6IjQyIiwic2NvcGUiOiJ1c2VyIn0.", now: now)
+            }),
+            ("missing_key_id", .missingKeyId, { _ = try Signer(scheme: "zendesk", secret: secret).signAt(identity: alice, unixSeconds: now) }),
+            ("unknown_key_id", .unknownKeyId, {
+                let token = try Keyring(scheme: "zendesk").withKeys(["app_1": secret]).signer(label: "app_1").signAt(identity: alice, unixSeconds: now)
+                let verifier = try Verifier(keyring: Keyring(scheme: "zendesk").withKeys(["app_2": secret]))
+                _ = try verifier.verifyAt(identity: alice, token: token, now: now)
+            }),
+            ("missing_claim", .missingClaim, { _ = try Signer(scheme: "pendo", secret: secret).signAt(identity: alice, unixSeconds: now) }),
+            ("invalid_claim", .invalidClaim, {
+                _ = try Signer(scheme: "zendesk", secret: secret).withKeyId(keyId: "app_1")
+                    .signAt(identity: Identity(userId: String(repeating: "x", count: 256)), unixSeconds: now)
+            }),
         ]
     }
 
@@ -86,6 +103,7 @@ final class ErrorTests: XCTestCase {
             .unknownScheme, .invalidScheme, .emptySecret, .invalidHexSecret, .unidentified, .missingField, .emptyField,
             .identifierTooLong, .timestampNotApplicable, .invalidLabel, .duplicateLabel, .unknownLabel, .emptyKeyring,
             .malformedToken, .missingTimestamp, .mismatch, .expired, .fromTheFuture, .clockBeforeEpoch,
+            .unsupportedAlgorithm, .missingKeyId, .unknownKeyId, .missingClaim, .invalidClaim,
         ]
         XCTAssertEqual(provoked.union(unreachable), Set(every))
         XCTAssertEqual(Set(every.map(\.name)).count, every.count, "distinct snake_case names")

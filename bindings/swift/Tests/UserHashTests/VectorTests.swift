@@ -9,9 +9,15 @@ extension Case {
     var identity: Identity { Identity(userId: userId, email: email) }
 
     func sign() throws -> String {
-        let signer = try Signer(scheme: Scheme.parse(text: scheme), secret: secret ?? "")
-        if let timestamp { return try signer.signAt(identity: identity, unixSeconds: timestamp) }
-        return try signer.sign(identity: identity)
+        var signer = try Signer(scheme: Scheme.parse(text: scheme), secret: secret ?? "")
+        if let keyId { signer = try signer.withKeyId(keyId: keyId) }
+        switch (attributes?.attributes, timestamp) {
+        case let (attributes?, timestamp?):
+            return try signer.signWithAt(identity: identity, attributes: attributes, unixSeconds: timestamp)
+        case let (attributes?, nil): return try signer.signWith(identity: identity, attributes: attributes)
+        case let (nil, timestamp?): return try signer.signAt(identity: identity, unixSeconds: timestamp)
+        case (nil, nil): return try signer.sign(identity: identity)
+        }
     }
 
     /// The keyring, in order, and a verifier with the case's freshness windows (nil: defaults).

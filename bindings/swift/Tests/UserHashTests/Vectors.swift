@@ -19,6 +19,15 @@ let vectorsDirectory: URL = {
 /// straight into `UInt64` (never through a `Double`): values reach 2^64-1.
 struct Case: Decodable {
     struct Key: Decodable { let label: String, secret: String }
+    /// A JWT case's attributes (absent in hash files).
+    struct Claims: Decodable {
+        let name: String?, emailVerified: Bool?, accountId: String?, nonce: String?
+        let expiresIn: UInt64?, extraClaims: String?
+        var attributes: Attributes {
+            Attributes(name: name, emailVerified: emailVerified, accountId: accountId, nonce: nonce,
+                       expiresIn: expiresIn, extraClaims: extraClaims)
+        }
+    }
     /// `expected` of verify and explain cases.
     struct Outcome: Decodable { let valid: Bool, label: String?, error: String?, first: String?, includes: [String]? }
     /// `expected` is the token in sign cases and an object in verify and explain cases.
@@ -33,6 +42,7 @@ struct Case: Decodable {
     let secret: String?, keyring: [Key]?, userId: String?, email: String?, token: String?
     let timestamp: UInt64?, now: UInt64?, maxAge: UInt64?, maxFutureSkew: UInt64?
     let onlyLabel: String?, expectedLabel: String?
+    let keyId: String?, attributes: Claims?
 }
 
 struct VectorFile: Decodable { let sign: [Case], verify: [Case], errors: [Case], explain: [Case] }

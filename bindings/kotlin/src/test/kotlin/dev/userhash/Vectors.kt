@@ -45,5 +45,18 @@ class Case(val file: String, private val node: JsonNode) {
 
     val identity: Identity get() = Identity(userId = text("user_id"), email = text("email"))
 
+    /** A JWT case's attributes; absent (hash files) or null means none. */
+    val attributes: Attributes? get() = node.get("attributes")?.takeUnless { it.isNull }?.let { given ->
+        val field = { key: String -> given.get(key)?.takeUnless { it.isNull } }
+        Attributes(
+            name = field("name")?.textValue(),
+            emailVerified = field("email_verified")?.booleanValue(),
+            accountId = field("account_id")?.textValue(),
+            nonce = field("nonce")?.textValue(),
+            expiresIn = field("expires_in")?.bigIntegerValue()?.toString()?.toULong(),
+            extraClaims = field("extra_claims")?.textValue(),
+        )
+    }
+
     override fun toString(): String = "$file $id"
 }

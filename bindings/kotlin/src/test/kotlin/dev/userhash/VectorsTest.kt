@@ -27,9 +27,14 @@ class VectorsTest {
         return Keyring.of(scheme, *keys.toTypedArray()).use { Verifier(it, freshness) }
     }
 
-    private fun signed(case: Case): String = Signer(scheme(case), case.text("secret")!!).use { signer ->
-        when (val at = case.u64("timestamp")) {
-            null -> signer.sign(case.identity)
+    private fun signed(case: Case): String = Signer(scheme(case), case.text("secret")!!).use { plain ->
+        val signer = case.text("key_id")?.let { plain.withKeyId(it) } ?: plain
+        val attributes = case.attributes
+        val at = case.u64("timestamp")
+        when {
+            attributes != null && at == null -> signer.signWith(case.identity, attributes)
+            attributes != null && at != null -> signer.signWithAt(case.identity, attributes, at)
+            at == null -> signer.sign(case.identity)
             else -> signer.signAt(case.identity, at)
         }
     }
