@@ -4,11 +4,11 @@
 use std::io::{BufRead, Read};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use userhash::{Freshness, Identity, Keyring, Scheme, Secret, Signer, Verifier};
+use userhash::{Attributes, Freshness, Identity, Keyring, Scheme, Secret, Signer, Verifier};
 use userhash_config::{Config, OsSecrets, SecretRef, SecretSource, strip_trailing_newlines};
 use zeroize::Zeroizing;
 
-use crate::cli::{CheckArgs, IdentityArgs, SchemeArgs, SecretArgs};
+use crate::cli::{AttributeArgs, CheckArgs, IdentityArgs, SchemeArgs, SecretArgs};
 use crate::error::CliError;
 
 /// The label of the one key given by `--secret-env`, `--secret-file` or `--secret-stdin`.
@@ -41,6 +41,7 @@ impl Keys {
         secret: &SecretArgs,
         stdin: &mut dyn BufRead,
     ) -> Result<Keys, CliError> {
+        let secret_flags = secret;
         let flag_scheme = scheme
             .scheme
             .as_deref()
@@ -55,9 +56,12 @@ impl Keys {
                 let (flag, text) = single_secret(secret, stdin)?;
                 let secret = Secret::for_scheme(&scheme, &text)
                     .map_err(|error| CliError::core_in(flag, error))?;
+                let label = secret_label(&scheme, secret_flags.key_id.as_deref())?;
                 Keys {
                     scheme,
-                    keyring: Keyring::new().with(DEFAULT_LABEL, secret)?,
+                    keyring: Keyring::new()
+                        .with(label, secret)
+                        .map_err(|error| CliError::core_in("--key-id", error))?,
                     freshness: Freshness::default(),
                     label: None,
                 }
@@ -134,6 +138,21 @@ fn from_config(
 }
 
 /// The secret text of `--secret-env`, `--secret-file` or `--secret-stdin`, and the flag's name.
+/// The label of a single secret: its `--key-id`, which a scheme that names keys in the JWT
+/// header requires, else [`DEFAULT_LABEL`].
+fn secret_label<'a>(scheme: &Scheme, key_id: Option<&'a str>) -> Result<&'a str, CliError> {
+    let requires_key_id = scheme
+        .claim_layout()
+        .is_some_and(|layout| layout.key_id_required);
+    match key_id {
+        Some(key_id) => Ok(key_id),
+        None if requires_key_id => Err(CliError::Usage(format!(
+            "--key-id is required: scheme {scheme} names the signing key in the JWT kid header; pass the key id from the vendor's dashboard"
+        ))),
+        None => Ok(DEFAULT_LABEL),
+    }
+}
+
 fn single_secret(
     secret: &SecretArgs,
     stdin: &mut dyn BufRead,
@@ -214,12 +233,13 @@ pub fn now_or(given: Option<u64>) -> Result<u64, CliError> {
     }
 }
 
-/// The signing time for `scheme`: `--at` or the clock for timestamped schemes, none otherwise.
+/// The signing time for `scheme`: `--at` or the clock for timestamped and JWT schemes, none
+/// otherwise.
 ///
 /// # Errors
 /// [`CliError::Usage`] for `--at` on a scheme without timestamps.
 pub fn signing_time(scheme: &Scheme, at: Option<u64>) -> Result<Option<u64>, CliError> {
-    if scheme.is_timestamped() {
+    if scheme.is_timestamped() || scheme.is_jwt() {
         now_or(at).map(Some)
     } else if at.is_some() {
         Err(CliError::Usage(format!(
@@ -235,8 +255,34 @@ pub fn signing_time(scheme: &Scheme, at: Option<u64>) -> Result<Option<u64>, Cli
 /// # Errors
 /// The core's identity errors.
 pub fn sign(signer: &Signer, identity: &Identity, at: Option<u64>) -> userhash::Result<String> {
+    sign_with(signer, identity, &Attributes::default(), at)
+}
+
+/// Signs with the time chosen by [`signing_time`] and, for JWTs, the attributes.
+///
+/// # Errors
+/// The core's identity and attribute errors.
+pub fn sign_with(
+    signer: &Signer,
+    identity: &Identity,
+    attributes: &Attributes,
+    at: Option<u64>,
+) -> userhash::Result<String> {
     match at {
-        Some(seconds) => signer.sign_at(identity, seconds),
-        None => signer.sign(identity),
+        Some(seconds) if attributes.is_empty() => signer.sign_at(identity, seconds),
+        Some(seconds) => signer.sign_with_at(identity, attributes, seconds),
+        None => signer.sign_with(identity, attributes),
+    }
+}
+
+/// The JWT attributes the flags describe.
+pub fn attributes(flags: &AttributeArgs) -> Attributes {
+    Attributes {
+        name: flags.name.clone(),
+        email_verified: flags.email_verified,
+        account_id: flags.account_id.clone(),
+        nonce: flags.nonce.clone(),
+        expires_in: flags.expires_in,
+        extra_claims: flags.claims.clone(),
     }
 }

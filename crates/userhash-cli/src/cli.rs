@@ -170,6 +170,16 @@ pub struct SecretArgs {
     #[arg(long, help_heading = "Secret (exactly one source)")]
     pub secret_stdin: bool,
 
+    /// The single secret's key id: the JWT kid header Zendesk requires, and its label
+    /// (default: "default"). With --config, the labels are the config's.
+    #[arg(
+        long,
+        value_name = "KID",
+        conflicts_with = "config",
+        help_heading = "Secret (exactly one source)"
+    )]
+    pub key_id: Option<String>,
+
     /// Read a keyring from this TOML config file (needs --app and --env).
     #[arg(
         long,
@@ -236,9 +246,42 @@ pub struct SignArgs {
     #[allow(missing_docs)]
     pub secret: SecretArgs,
 
-    /// Stamp the token with this time (Unix seconds) instead of now; timestamped schemes only.
+    /// Stamp the token with this time (Unix seconds) instead of now; timestamped and JWT
+    /// schemes only (a JWT's iat).
     #[arg(long, value_name = "UNIX")]
     pub at: Option<u64>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub attributes: AttributeArgs,
+}
+
+/// What a JWT carries beyond the identity (JWT schemes only).
+#[derive(Debug, Args)]
+pub struct AttributeArgs {
+    /// The user's display name.
+    #[arg(long, value_name = "NAME", help_heading = "JWT attributes")]
+    pub name: Option<String>,
+
+    /// Whether the app has verified the email (Zendesk's email_verified).
+    #[arg(long, value_name = "BOOL", help_heading = "JWT attributes")]
+    pub email_verified: Option<bool>,
+
+    /// The user's account or company id (Pendo's account.id).
+    #[arg(long, value_name = "ID", help_heading = "JWT attributes")]
+    pub account_id: Option<String>,
+
+    /// A single-use value (required by Pendo).
+    #[arg(long, value_name = "NONCE", help_heading = "JWT attributes")]
+    pub nonce: Option<String>,
+
+    /// Seconds from issue to expiry (default 3600).
+    #[arg(long, value_name = "SECONDS", help_heading = "JWT attributes")]
+    pub expires_in: Option<u64>,
+
+    /// More claims, as one JSON object (e.g. '{"companies":[{"id":"acme"}]}').
+    #[arg(long, value_name = "JSON", help_heading = "JWT attributes")]
+    pub claims: Option<String>,
 }
 
 /// `userhash verify` and `userhash explain`.

@@ -30,6 +30,10 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
                     "label": verified.label,
                     "fingerprint": verified.fingerprint,
                     "timestamp": verified.timestamp,
+                    "claims": verified
+                        .claims
+                        .as_deref()
+                        .and_then(|claims| serde_json::from_str::<serde_json::Value>(claims).ok()),
                 }))?;
             } else {
                 let signed_at = verified
@@ -40,6 +44,9 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
                     "valid: made with key {} (fingerprint {}){signed_at}",
                     verified.label, verified.fingerprint
                 ))?;
+                if let Some(claims) = &verified.claims {
+                    streams.line(&format!("claims: {claims}"))?;
+                }
             }
             Ok(Status::Success)
         }

@@ -1,0 +1,114 @@
+//! JWT schemes through the built `userhash` binary: attributes on `sign`, claims on `verify`,
+//! Zendesk's key id, and the JWT rejections with their exit status.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/common.rs"]
+mod common;
+
+use common::{SECRET, json, one_line_error, run, stdout, userhash};
+
+const AT: &str = "1760000000";
+
+fn sign(scheme: &str, extra: &[&str]) -> String {
+    let assert = run(userhash()
+        .args([
+            "sign",
+            "--scheme",
+            scheme,
+            "--secret-env",
+            "UH_SECRET",
+            "--at",
+            AT,
+        ])
+        .args(extra))
+    .success();
+    stdout(&assert).trim().to_owned()
+}
+
+fn verify(scheme: &str, token: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    run(userhash()
+        .args([
+            "verify",
+            "--scheme",
+            scheme,
+            "--secret-env",
+            "UH_SECRET",
+            "--json",
+        ])
+        .args(["--token", token, "--now", "1760000060"])
+        .args(extra))
+}
+
+#[test]
+fn sign_writes_attributes_and_verify_prints_the_claims() {
+    let token = sign(
+        "pendo",
+        &[
+            "--user-id",
+            "42",
+            "--nonce",
+            "n-1",
+            "--account-id",
+            "acme",
+            "--name",
+            "Ada",
+        ],
+    );
+    let verdict = json(&verify("pendo", &token, &["--user-id", "42"]).success());
+    assert_eq!(verdict["valid"], true);
+    assert_eq!(verdict["timestamp"], 1_760_000_000u64);
+    assert_eq!(verdict["claims"]["visitor"]["full_name"], "Ada");
+    assert_eq!(verdict["claims"]["account"]["id"], "acme");
+    assert_eq!(verdict["claims"]["nonce"], "n-1");
+    let shown = stdout(&verify("pendo", &token, &["--user-id", "42"]).success());
+    assert!(!shown.contains(SECRET));
+}
+
+#[test]
+fn a_missing_required_attribute_is_an_error_with_status_2() {
+    let assert = run(userhash()
+        .args(["sign", "--scheme", "pendo", "--secret-env", "UH_SECRET"])
+        .args(["--user-id", "42"]))
+    .code(2);
+    let error = one_line_error(&assert);
+    assert!(error.contains("nonce"), "{error}");
+}
+
+#[test]
+fn zendesk_needs_a_key_id_which_names_the_key() {
+    let assert = run(userhash()
+        .args(["sign", "--scheme", "zendesk", "--secret-env", "UH_SECRET"])
+        .args(["--user-id", "42"]))
+    .code(2);
+    assert!(one_line_error(&assert).contains("--key-id"));
+
+    let kid = "app_64b6d9f0d7ab2e0001cd4e34";
+    let token = sign("zendesk", &["--user-id", "42", "--key-id", kid]);
+    let verdict = json(&verify("zendesk", &token, &["--user-id", "42", "--key-id", kid]).success());
+    assert_eq!(verdict["label"], kid);
+    assert_eq!(verdict["claims"]["scope"], "user");
+
+    let other = "app_000000000000000000000000";
+    let verdict = json(&verify("zendesk", &token, &["--user-id", "42", "--key-id", other]).code(1));
+    assert_eq!(verdict["code"], "unknown_key_id");
+}
+
+#[test]
+fn rejections_of_a_jwt_exit_1_with_their_code() {
+    let token = sign("intercom-jwt", &["--user-id", "42"]);
+    let verdict = json(&verify("intercom-jwt", &token, &["--user-id", "43"]).code(1));
+    assert_eq!(verdict["code"], "mismatch");
+    let late = run(userhash()
+        .args([
+            "verify",
+            "--scheme",
+            "intercom-jwt",
+            "--secret-env",
+            "UH_SECRET",
+            "--json",
+        ])
+        .args(["--token", &token, "--now", "1770000000", "--user-id", "42"]))
+    .code(1);
+    assert_eq!(json(&late)["code"], "expired");
+}
