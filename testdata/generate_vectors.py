@@ -1982,6 +1982,15 @@ def render(vector_file):
     return json.dumps(vector_file.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
+def owned_by_this_script(path):
+    """False for the files another generator writes (the JWT vectors: generate_jwt_vectors.py)."""
+    try:
+        generator = json.loads(path.read_text(encoding="utf-8")).get("generator")
+    except (OSError, ValueError):
+        return True
+    return generator in (None, GENERATOR)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -1990,7 +1999,8 @@ def main():
 
     files = all_files()
     rendered = {f.name: render(f) for f in files}
-    existing = {p.name for p in VECTORS_DIR.glob("*.json")} if VECTORS_DIR.exists() else set()
+    existing = {p.name for p in VECTORS_DIR.glob("*.json") if owned_by_this_script(p)} \
+        if VECTORS_DIR.exists() else set()
 
     if args.check:
         stale = False
