@@ -80,7 +80,11 @@ pub fn test(ctx: &Ctx) -> Outcome {
             .env_remove(HOST_LIBRARY_PATH)
             .run()
             .context("the Kotlin example's Maven build")?;
-        Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath); example server over loopback".to_owned())
+        // The JMH benchmarks still build and run (one short iteration; figures not judged).
+        let smoke = ctx.scratch().join("bench/jmh-smoke.json");
+        std::fs::create_dir_all(ctx.scratch().join("bench"))?;
+        run_bench(ctx, true, &smoke).context("the JMH benchmarks' smoke run")?;
+        Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath); example server over loopback; JMH smoke".to_owned())
     };
     run().into()
 }
@@ -113,6 +117,44 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
             .env_remove(HOST_LIBRARY_PATH)
             .read()?,
     ))
+}
+
+/// The JMH benchmarks, a Maven project of their own depending on the installed jar.
+const BENCH: &str = "bindings/kotlin/bench";
+/// JMH options for a smoke run: one short iteration of each benchmark, no warm-up.
+const BENCH_SMOKE: [&str; 8] = ["-f", "1", "-wi", "0", "-i", "1", "-r", "100ms"];
+
+/// Installs the jar, packages the JMH benchmarks and runs them, writing JMH's JSON results to
+/// `results`. `false` only when no JDK and Maven can be had on this machine.
+pub fn bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Result<bool> {
+    if ensure_jvm_toolchain(ctx).is_err() {
+        return Ok(false);
+    }
+    let sh = &ctx.sh;
+    prepare(ctx)?;
+    let binding = ctx.path(PROJECT).join("pom.xml");
+    cmd!(sh, "mvn -B -q -ntp -f {binding} install -DskipTests")
+        .env_remove(HOST_LIBRARY_PATH)
+        .run()?;
+    run_bench(ctx, quick, results)?;
+    Ok(true)
+}
+
+/// Packages and runs the JMH benchmarks against the jar installed in the local repository.
+fn run_bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Result<()> {
+    let sh = &ctx.sh;
+    let bench = ctx.path(BENCH).join("pom.xml");
+    cmd!(sh, "mvn -B -q -ntp -f {bench} package")
+        .env_remove(HOST_LIBRARY_PATH)
+        .run()
+        .context("packaging the JMH benchmarks")?;
+    let jar = ctx.path(BENCH).join("target/benchmarks.jar");
+    let smoke: &[&str] = if quick { &BENCH_SMOKE } else { &[] };
+    cmd!(sh, "java -jar {jar} -rf json -rff {results} {smoke...}")
+        .env_remove(HOST_LIBRARY_PATH)
+        .run()
+        .context("the JMH benchmarks")?;
+    Ok(())
 }
 
 /// The release library, then the generated bindings and the library inside the Maven project.

@@ -36,12 +36,34 @@ pub fn test(ctx: &Ctx) -> Outcome {
             "{python} -m pytest -q bindings/python/tests examples/python"
         )
         .run()?;
+        // The benchmark still runs (tiny counts; its figures are not judged here).
+        run_bench(ctx, &python, true).context("the Python benchmark's smoke run")?;
         Ok(format!(
-            "wheel installed alone into {} and imported; JWT vectors fresh (PyJWT); pytest",
+            "wheel installed alone into {} and imported; JWT vectors fresh (PyJWT); pytest; bench smoke",
             venv.display()
         ))
     };
     run().into()
+}
+
+/// The binding's benchmark harness, run by `bench` (and, with `--quick`, by `test` as a smoke).
+const BENCH_SCRIPT: &str = "bindings/python/bench/bench_sign.py";
+
+/// Runs the binding's benchmark against a freshly built and installed wheel; its stdout is one
+/// JSON object of medians (see the script).
+pub fn bench(ctx: &Ctx, quick: bool) -> anyhow::Result<String> {
+    let python = fresh_venv_with_wheel(ctx)?.join("bin/python");
+    run_bench(ctx, &python, quick)
+}
+
+/// Runs the benchmark script with `python`, from outside the repository so that `import
+/// userhash` finds the installed wheel.
+fn run_bench(ctx: &Ctx, python: &Path, quick: bool) -> anyhow::Result<String> {
+    let sh = &ctx.sh;
+    let script = ctx.path(BENCH_SCRIPT);
+    let quick = quick.then_some("--quick");
+    let _outside = sh.push_dir(ctx.scratch());
+    Ok(cmd!(sh, "{python} {script} {quick...}").read()?)
 }
 
 /// Runs the Python demo; its stdout is the demo's JSON lines.

@@ -78,8 +78,10 @@ pub fn test(ctx: &Ctx) -> Outcome {
             &[("USERHASH_VECTORS_DIR", vectors)],
         )?;
         swift.run(ctx, &xctest_only(swiftpm(ctx, "test", EXAMPLE, &lib)), &[])?;
+        // The benchmark still builds and runs (tiny counts; figures not judged).
+        run_bench(ctx, &swift, &lib, true).context("the Swift benchmark's smoke run")?;
         Ok(format!(
-            "Rust built on the host; swift test of {PACKAGE} (every vector) and {EXAMPLE} ran with {}; {STATIC_LIB} linked statically",
+            "Rust built on the host; swift test of {PACKAGE} (every vector) and {EXAMPLE} ran with {}; {STATIC_LIB} linked statically; bench smoke",
             swift.place()
         ))
     };
@@ -108,6 +110,38 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
         ctx.path("examples/demo.json").into(),
     ]);
     Ok(Some(swift.read(ctx, &run, &[])?))
+}
+
+/// The benchmark executable, a SwiftPM package of its own depending on the binding by path.
+const BENCH: &str = "bindings/swift/bench";
+
+/// Builds the benchmark in release mode and runs it; its stdout is one JSON object of medians.
+/// `None` when no Swift can be had here.
+pub fn bench(ctx: &Ctx, quick: bool) -> anyhow::Result<Option<String>> {
+    let swift = match Swift::find(ctx)? {
+        Ok(swift) => swift,
+        Err(reason) => {
+            eprintln!("swift: {reason}");
+            return Ok(None);
+        }
+    };
+    let lib = prepare(ctx)?;
+    Ok(Some(run_bench(ctx, &swift, &lib, quick)?))
+}
+
+/// `swift build -c release` of the benchmark, then one run of it.
+fn run_bench(ctx: &Ctx, swift: &Swift, lib: &Path, quick: bool) -> anyhow::Result<String> {
+    let release = ["-c".into(), "release".into()];
+    let mut build = swiftpm(ctx, "build", BENCH, lib);
+    build.extend(release.clone());
+    swift.run(ctx, &build, &[])?;
+    let mut run = swiftpm(ctx, "run", BENCH, lib);
+    run.extend(release);
+    run.extend(["--skip-build".into(), "userhash-bench".into()]);
+    if quick {
+        run.push("--quick".into());
+    }
+    swift.read(ctx, &run, &[])
 }
 
 /// Builds the release library on the host, generates the bindings, and stages the static

@@ -5,6 +5,7 @@
 //! each language as a typed exception — never as a crash (a panic inside a non-throwing Swift call
 //! is fatal). Doc comments here become the docs of the generated bindings.
 
+mod bulk;
 mod error;
 mod explain;
 mod gate;

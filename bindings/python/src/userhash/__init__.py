@@ -15,9 +15,14 @@ Every failure raises a subclass of :class:`UserHashError` (``UserHashError.Misma
 """
 
 import inspect as _inspect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Type checkers see the Signer with `sign_many` (the runtime binding is at the end).
+    from ._fast import Signer as Signer
 
 from ._ffi import userhash as _generated
-from ._ffi.userhash import *  # noqa: F401,F403  (the generated bindings are the API)
+from ._ffi.userhash import *  # type: ignore[assignment]  # noqa: F401,F403  (the generated bindings are the API)
 from ._ffi.userhash import __all__ as _generated_all
 
 __all__ = [*_generated_all, "error_code"]
@@ -115,3 +120,12 @@ def error_code(error: UserHashError) -> ErrorCode:  # noqa: F405
         return _CODE_OF_VARIANT[type(error)]
     except KeyError:
         raise TypeError(f"not a userhash error variant: {type(error).__name__}") from None
+
+
+# Speed: `Signer` is the generated class with a fast `sign` and a bulk `sign_many` (see
+# _fast.py); signers made by Rust (`Keyring.signer`) are built through the generated module's own
+# name, so they are this class too. It is defined after the fixes above, which it inherits.
+if not TYPE_CHECKING:
+    from ._fast import Signer
+
+    _generated.Signer = Signer

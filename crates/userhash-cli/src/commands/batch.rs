@@ -676,7 +676,14 @@ impl<'a> CsvSigner<'a> {
             .map_err(|error| CliError::Input(format!("cannot write the header: {error}")))
     }
 
-    fn sign_record(&self, record: &ByteRecord) -> Result<String, RowError> {
+    /// Signs one record into `token`, reusing `identity`'s strings from row to row: a batch
+    /// allocates nothing per row on the untimestamped path.
+    fn sign_record(
+        &self,
+        record: &ByteRecord,
+        identity: &mut Identity,
+        token: &mut String,
+    ) -> Result<(), RowError> {
         if record.len() != self.width {
             return Err(RowError::new(
                 "malformed_row",
@@ -687,26 +694,38 @@ impl<'a> CsvSigner<'a> {
                 ),
             ));
         }
-        let user_id = cell(record, self.user_id, "user id")?;
-        let email = cell(record, self.email, "email")?;
-        Ok(args::sign(
-            self.signer,
-            &Identity::new(user_id, email),
-            self.at,
-        )?)
+        cell(record, self.user_id, "user id", &mut identity.user_id)?;
+        cell(record, self.email, "email", &mut identity.email)?;
+        match self.at {
+            None => self.signer.sign_into(identity, token)?,
+            Some(_) => *token = args::sign(self.signer, identity, self.at)?,
+        }
+        Ok(())
     }
 }
 
-/// A cell as an optional identifier: absent column or empty cell = no value.
-fn cell(record: &ByteRecord, index: Option<usize>, what: &str) -> Result<Option<String>, RowError> {
-    let Some(bytes) = index.and_then(|index| record.get(index)) else {
-        return Ok(None);
-    };
+/// A cell as an optional identifier, into `slot` (whose buffer is reused): absent column or
+/// empty cell = no value.
+fn cell(
+    record: &ByteRecord,
+    index: Option<usize>,
+    what: &str,
+    slot: &mut Option<String>,
+) -> Result<(), RowError> {
+    let bytes = index
+        .and_then(|index| record.get(index))
+        .unwrap_or_default();
     if bytes.is_empty() {
-        return Ok(None);
+        *slot = None;
+        return Ok(());
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Some(text.to_owned())),
+        Ok(text) => {
+            let value = slot.get_or_insert_with(String::new);
+            value.clear();
+            value.push_str(text);
+            Ok(())
+        }
         Err(_) => Err(RowError::new(
             "not_utf8",
             format!("the {what} column is not valid UTF-8"),
@@ -718,32 +737,33 @@ impl RowSigner for CsvSigner<'_> {
     type Row = ByteRecord;
 
     fn sign_rows(&self, rows: &[ByteRecord], part: &mut Part) {
-        let mut output = ByteRecord::new();
         let mut bytes = std::mem::take(&mut part.bytes);
         let mut writer = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(&mut bytes);
+        let mut identity = Identity::default();
+        let mut token = String::new();
+        // Writing to a Vec cannot fail, and the writer is flexible: the results are ignored.
         for record in rows {
             let line = record.position().map_or(0, csv::Position::line);
-            output.clear();
+            // The input's fields, then hash and error, written field by field (no row copy).
             for index in 0..self.width {
-                output.push_field(record.get(index).unwrap_or_default());
+                let _ = writer.write_field(record.get(index).unwrap_or_default());
             }
-            match self.sign_record(record) {
-                Ok(token) => {
-                    output.push_field(token.as_bytes());
-                    output.push_field(b"");
+            match self.sign_record(record, &mut identity, &mut token) {
+                Ok(()) => {
+                    let _ = writer.write_field(token.as_bytes());
+                    let _ = writer.write_field(b"");
                     part.signed += 1;
                 }
                 Err(error) => {
-                    output.push_field(b"");
-                    output.push_field(error.message.as_bytes());
+                    let _ = writer.write_field(b"");
+                    let _ = writer.write_field(error.message.as_bytes());
                     part.fail(line, error);
                 }
             }
             part.rows += 1;
-            // Writing to a Vec cannot fail, and the writer is flexible.
-            let _ = writer.write_byte_record(&output);
+            let _ = writer.write_record(None::<&[u8]>);
         }
         let _ = writer.flush();
         drop(writer);

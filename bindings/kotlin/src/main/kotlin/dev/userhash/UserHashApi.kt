@@ -76,6 +76,22 @@ object UserHash {
     fun signAt(signer: Signer, identity: Identity, unixSeconds: Long): String =
         signer.signAt(identity, unixSeconds.toULong())
 
+    /** The tokens for many user ids, in order, signed in one call across to Rust (see
+     *  `Signer.signMany`); a bad id throws what `sign` throws for it, prefixed `item <index>: `. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun signMany(signer: Signer, userIds: List<String>): List<String> = signer.signMany(userIds)
+
+    /** [signMany] with null in the slot of each id that cannot be signed. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun signManyOrNull(signer: Signer, userIds: List<String>): List<String?> = signer.signManyOrNull(userIds)
+
+    /** The tokens for many identities, in order, signed in one call across to Rust. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun signManyIdentities(signer: Signer, identities: List<Identity>): List<String> = signer.signMany(identities)
+
     /** A freshness policy: how old, and how far ahead of the verifier's clock, a timestamped
      *  token may be, in seconds. */
     @JvmStatic

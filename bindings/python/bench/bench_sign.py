@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Benchmarks of the Python binding against the stdlib, measured in the same process and run.
+
+    python bench_sign.py [--quick]        # prints one JSON object (nanoseconds, medians)
+
+Single call: ``Signer.sign`` on a 41-byte user id, beside ``hmac.new(key, msg, sha256)
+.hexdigest()`` (the stdlib one-liner every snippet uses) and beside the generated uniffi method
+the fast path replaces. Bulk: ``Signer.sign_many`` over N ids, beside a list comprehension over
+the stdlib ``hmac``. Every figure is the median of several repeats; read them as ratios (``cargo
+xtask bench`` writes them to docs/benchmarks.md). ``--quick`` only checks that everything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import ctypes
+import hashlib
+import hmac
+import io
+import json
+import pstats
+import statistics
+import sys
+import timeit
+from typing import Any, Callable, Dict, List
+
+import userhash
+from userhash import _fast
+
+SECRET = "a6c93e058a4ab236449bd321002352483a85138489d2ee4fb2eaa4cfd3ab2ba8"
+USER_ID = "user-4f1c9a2e-7d3b-4c8e-9f01-2b3c4d5e6f70"  # 41 bytes, as in the Rust benchmark
+
+
+def per_call(function: Callable[[], object], number: int, repeat: int) -> float:
+    """Median nanoseconds per call over `repeat` timings of `number` calls."""
+    return statistics.median(
+        timeit.timeit(function, number=number) / number * 1e9 for _ in range(repeat)
+    )
+
+
+def per_item(function: Callable[[], List[Any]], count: int, repeat: int) -> float:
+    """Median nanoseconds per item of a function that handles `count` items."""
+    timings = []
+    for _ in range(repeat):
+        timings.append(timeit.timeit(function, number=1) / count * 1e9)
+    return statistics.median(timings)
+
+
+def profile_of_generated_sign(signer: userhash.Signer, identity: userhash.Identity) -> List[str]:
+    """Where the generated per-item path spends its time: cProfile's top functions."""
+    generated = _fast._GENERATED_SIGN
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(2000):
+        generated(signer, identity)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
+    return [line.strip() for line in out.getvalue().splitlines() if "(" in line][:8]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny counts: check it runs")
+    args = parser.parse_args()
+    number, repeat, count = (200, 2, 2_000) if args.quick else (20_000, 9, 1_000_000)
+
+    signer = userhash.Signer(userhash.Scheme.by_name("intercom"), SECRET)
+    key = SECRET.encode()
+    identity = userhash.Identity(user_id=USER_ID)
+    message = USER_ID
+    new, sha256 = hmac.new, hashlib.sha256
+    assert signer.sign(identity) == new(key, message.encode(), sha256).hexdigest()
+    assert _fast.FAST_SIGN, "the fast sign path is off"
+
+    results: Dict[str, Any] = {"python": sys.version.split()[0], "bulk_count": count}
+    results["stdlib_hmac_hexdigest"] = per_call(
+        lambda: new(key, message.encode(), sha256).hexdigest(), number, repeat
+    )
+    results["sign"] = per_call(lambda: signer.sign(identity), number, repeat)
+    generated = _fast._GENERATED_SIGN
+    results["generated_sign"] = per_call(lambda: generated(signer, identity), number // 4, repeat)
+    # The floor under `sign`: two bare ctypes calls into the library (clone a handle, free it),
+    # with no Python around them but the call status. `sign` makes three such calls.
+    lib = userhash._generated._UniffiLib
+    status_type, byref = userhash._generated._UniffiRustCallStatus, ctypes.byref
+    clone, free = lib.uniffi_userhash_ffi_fn_clone_signer, lib.uniffi_userhash_ffi_fn_free_signer
+
+    def clone_and_free() -> None:
+        status = status_type()
+        free(clone(signer._handle, byref(status)), byref(status))
+
+    results["two_bare_ctypes_calls"] = per_call(clone_and_free, number, repeat)
+
+    ids = [f"user-{i:08d}" for i in range(count)]
+    expected = [new(key, i.encode(), sha256).hexdigest() for i in ids]
+    assert signer.sign_many(ids) == expected
+    results["stdlib_hmac_loop_per_id"] = per_item(
+        lambda: [new(key, i.encode(), sha256).hexdigest() for i in ids], count, max(3, repeat // 3)
+    )
+    results["sign_many_per_id"] = per_item(lambda: signer.sign_many(ids), count, max(3, repeat // 3))
+    results["generated_sign_profile"] = profile_of_generated_sign(signer, identity)
+    json.dump(results, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
