@@ -1,14 +1,21 @@
 //! What each fuzz target checks, beyond "does not panic". Shared by the libFuzzer targets and by
 //! the core's `fuzz_regressions` test, which replays every input kept in `fuzz/regressions/`.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use arbitrary::{Arbitrary, Unstructured};
 use userhash::{
     Encoding, Freshness, Identity, KeyEncoding, Keyring, Scheme, Secret, Signer, Subject,
     TimestampPlacement, Verifier,
 };
 
+// The JWT target's oracle has a file of its own; this module is what both harnesses include.
+#[path = "jwt_oracle.rs"]
+mod jwt_oracle;
+
 /// The fuzz targets, by name (the folder names under `fuzz/regressions/`).
-pub const TARGETS: [&str; 4] = ["verify", "explain", "scheme_spec", "secret"];
+pub const TARGETS: [&str; 5] = ["verify", "explain", "scheme_spec", "secret", "jwt"];
 
 /// Runs the oracle of `target` on raw fuzzer bytes.
 pub fn run(target: &str, data: &[u8]) {
@@ -17,6 +24,7 @@ pub fn run(target: &str, data: &[u8]) {
         "explain" => explain(data),
         "scheme_spec" => scheme_spec(data),
         "secret" => secret(data),
+        "jwt" => jwt_oracle::run(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -41,14 +49,34 @@ const SECRETS: [(&str, &str); 2] = [
     ("ios", "00112233445566778899aabbccddeeff"),
 ];
 
-/// Every preset plus every custom combination of parts.
-fn scheme(choice: u8) -> Scheme {
-    let presets: Vec<Scheme> = Scheme::presets().collect();
+/// The custom combinations of subject (4) × key encoding (2) × output (3) × timestamp (2).
+const CUSTOM_SCHEMES: usize = 48;
+
+/// How many distinct schemes a `Request::scheme` byte picks among: every preset, then every
+/// custom combination.
+fn scheme_count() -> usize {
+    Scheme::presets().len() + CUSTOM_SCHEMES
+}
+
+/// Which of the `scheme_count()` schemes a `Request::scheme` byte means: a preset by index, and
+/// past the presets the custom combinations, wrapping around.
+fn scheme_index(choice: u8) -> usize {
+    let presets = Scheme::presets().len();
     let index = usize::from(choice);
-    if let Some(preset) = presets.get(index) {
-        return preset.clone();
+    if index < presets {
+        index
+    } else {
+        presets + (index - presets) % CUSTOM_SCHEMES
     }
-    let bits = index - presets.len();
+}
+
+/// Scheme number `index` (below `scheme_count()`): every preset, then every custom combination
+/// of parts.
+fn scheme(index: usize) -> Scheme {
+    let mut presets = Scheme::presets();
+    let Some(bits) = index.checked_sub(presets.len()) else {
+        return presets.nth(index).expect("index < presets");
+    };
     let subject = [
         Subject::UserId,
         Subject::Email,
@@ -59,27 +87,64 @@ fn scheme(choice: u8) -> Scheme {
     let encoding = [Encoding::Hex, Encoding::Base64, Encoding::Jwt][(bits / 8) % 3];
     let timestamp = [TimestampPlacement::None, TimestampPlacement::Suffix][(bits / 24) % 2];
     // A JWT with a timestamp suffix is refused by design; its JWT twin without one is a choice too.
-    Scheme::custom(subject, key, encoding, timestamp).unwrap_or_else(|_| presets[0].clone())
+    Scheme::custom(subject, key, encoding, timestamp)
+        .unwrap_or_else(|_| Scheme::presets().next().expect("there are presets"))
 }
 
-fn verifier(request: &Request) -> (Scheme, Keyring, Verifier) {
-    let scheme = scheme(request.scheme);
-    let mut keyring = Keyring::new();
-    for (label, secret) in SECRETS {
-        keyring
-            .insert(
-                label,
-                Secret::for_scheme(&scheme, secret).expect("fixed secrets are valid"),
-            )
-            .expect("fixed labels are valid");
-    }
-    let freshness = Freshness {
-        max_age_seconds: u64::from(request.max_age),
-        ..Freshness::default()
+/// One scheme with the fixed keyring, and a verifier with the default freshness.
+struct Fixture {
+    scheme: Scheme,
+    keyring: Keyring,
+    verifier: Verifier,
+}
+
+/// The fixtures of every scheme, built once per process: decoding the secrets and precomputing
+/// the verifier's key states per input was pure overhead (allocations are what an ASan build
+/// pays most for), and these are the same fixed values every time.
+fn fixtures() -> &'static [Fixture] {
+    static FIXTURES: OnceLock<Vec<Fixture>> = OnceLock::new();
+    FIXTURES.get_or_init(|| {
+        (0..scheme_count())
+            .map(|index| {
+                let scheme = scheme(index);
+                let mut keyring = Keyring::new();
+                for (label, secret) in SECRETS {
+                    keyring
+                        .insert(
+                            label,
+                            Secret::for_scheme(&scheme, secret).expect("fixed secrets are valid"),
+                        )
+                        .expect("fixed labels are valid");
+                }
+                let verifier =
+                    Verifier::new(scheme.clone(), keyring.clone()).expect("non-empty keyring");
+                Fixture {
+                    scheme,
+                    keyring,
+                    verifier,
+                }
+            })
+            .collect()
+    })
+}
+
+/// The scheme, keyring and verifier a request asks for. Freshness only matters to timestamped
+/// schemes, so only they get a verifier built for the request's `max_age`.
+fn verifier(request: &Request) -> (&'static Scheme, &'static Keyring, Cow<'static, Verifier>) {
+    let fixture = &fixtures()[scheme_index(request.scheme)];
+    let verifier = if fixture.scheme.is_timestamped() {
+        let freshness = Freshness {
+            max_age_seconds: u64::from(request.max_age),
+            ..Freshness::default()
+        };
+        Cow::Owned(
+            Verifier::with_freshness(fixture.scheme.clone(), fixture.keyring.clone(), freshness)
+                .expect("non-empty keyring"),
+        )
+    } else {
+        Cow::Borrowed(&fixture.verifier)
     };
-    let verifier = Verifier::with_freshness(scheme.clone(), keyring.clone(), freshness)
-        .expect("non-empty keyring");
-    (scheme, keyring, verifier)
+    (&fixture.scheme, &fixture.keyring, verifier)
 }
 
 /// Verification never panics, and a token that verifies is exactly the token the matching key
@@ -94,7 +159,7 @@ pub fn verify(data: &[u8]) {
         return;
     };
     let signer: Signer = keyring
-        .signer(&scheme, &verified.label)
+        .signer(scheme, &verified.label)
         .expect("the label came from the keyring");
     let expected = match verified.timestamp {
         Some(at) => signer.sign_at(&identity, at),
@@ -130,6 +195,10 @@ pub fn explain(data: &[u8]) {
                 "the token was echoed"
             );
         }
+        assert!(
+            !diagnosis.summary().contains(&request.token),
+            "the summary echoed the token"
+        );
     }
 }
 

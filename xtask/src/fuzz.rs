@@ -10,10 +10,32 @@ use crate::report::Report;
 use crate::workspace::Ctx;
 
 /// The fuzz targets (fuzz/fuzz_targets/*.rs).
-const TARGETS: [&str; 4] = ["verify", "explain", "scheme_spec", "secret"];
+const TARGETS: [&str; 6] = [
+    "verify",
+    "explain",
+    "scheme_spec",
+    "secret",
+    "config",
+    "jwt",
+];
 
-/// Runs each target (or the chosen ones) for `seconds`, and reports executions and crashes.
-pub fn run(ctx: &Ctx, seconds: u64, chosen: &[String]) -> anyhow::Result<ExitCode> {
+/// The time budget per target when neither `--seconds` nor `--runs` is given.
+pub const DEFAULT_SECONDS: u64 = 60;
+
+/// How long each target runs, and how it is built.
+pub struct Budget {
+    /// Seconds per target (libFuzzer's `-max_total_time`), if limited.
+    pub seconds: Option<u64>,
+    /// Executions per target (libFuzzer's `-runs`), if limited.
+    pub runs: Option<u64>,
+    /// The sanitizer cargo-fuzz builds with (`address` unless told otherwise).
+    pub sanitizer: String,
+    /// Build with debug assertions and overflow checks.
+    pub debug_assertions: bool,
+}
+
+/// Runs each target (or the chosen ones) within `budget`, and reports executions and crashes.
+pub fn run(ctx: &Ctx, budget: &Budget, chosen: &[String]) -> anyhow::Result<ExitCode> {
     ensure_cargo_fuzz(ctx)?;
     let mut report = Report::new("fuzz", "targets");
     let targets: Vec<&str> = TARGETS
@@ -27,38 +49,62 @@ pub fn run(ctx: &Ctx, seconds: u64, chosen: &[String]) -> anyhow::Result<ExitCod
         );
     }
     for target in targets {
-        report.record(target, fuzz_one(ctx, target, seconds).into());
+        report.record(target, fuzz_one(ctx, target, budget).into());
     }
     Ok(report.finish(false))
 }
 
-fn fuzz_one(ctx: &Ctx, target: &str, seconds: u64) -> anyhow::Result<String> {
+fn fuzz_one(ctx: &Ctx, target: &str, budget: &Budget) -> anyhow::Result<String> {
     let sh = &ctx.sh;
     let _fuzz_dir = sh.push_dir(ctx.path("fuzz"));
     // The working corpus grows across runs under target/; kept inputs seed it.
     let corpus = ctx.scratch().join("fuzz-corpus").join(target);
     std::fs::create_dir_all(&corpus)?;
     let kept = ctx.path("fuzz/regressions").join(target);
-    let max_time = format!("-max_total_time={seconds}");
+    let seconds = match (budget.seconds, budget.runs) {
+        (Some(seconds), _) => Some(seconds),
+        (None, Some(_)) => None,
+        (None, None) => Some(DEFAULT_SECONDS),
+    };
+    let mut libfuzzer_args = vec!["-print_final_stats=1".to_owned()];
+    libfuzzer_args.extend(seconds.map(|seconds| format!("-max_total_time={seconds}")));
+    libfuzzer_args.extend(budget.runs.map(|runs| format!("-runs={runs}")));
+    // A target's dictionary, if it has one: the tokens of its input format.
+    let dict = ctx.path("fuzz/dicts").join(format!("{target}.dict"));
+    if dict.exists() {
+        libfuzzer_args.push(format!("-dict={}", dict.display()));
+    }
+    let sanitizer = ["--sanitizer", budget.sanitizer.as_str()];
+    let debug_assertions = budget.debug_assertions.then_some("--debug-assertions");
     let output = cmd!(
         sh,
-        "cargo +nightly fuzz run {target} {corpus} {kept} -- {max_time} -print_final_stats=1"
+        "cargo +nightly fuzz run {sanitizer...} {debug_assertions...} {target} {corpus} {kept} -- {libfuzzer_args...}"
     )
     .ignore_status()
     .output()?;
     let log = String::from_utf8_lossy(&output.stderr);
+    // The whole libFuzzer log, for the figures a long run is run for.
+    let log_path = ctx.scratch().join(format!("fuzz-{target}.log"));
+    std::fs::write(&log_path, log.as_bytes())?;
     let crashes = keep_crashes(ctx, target)?;
     if !output.status.success() || crashes > 0 {
         let tail: Vec<&str> = log.lines().rev().take(30).collect();
         eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
         bail!("{target}: {crashes} crash input(s) kept in fuzz/regressions/{target}/");
     }
-    let executions = log
-        .lines()
-        .find_map(|line| line.strip_prefix("stat::number_of_executed_units:"))
-        .map(str::trim)
-        .context("libFuzzer printed no execution count")?;
-    Ok(format!("{executions} executions in {seconds} s, no crash"))
+    let stat = |name: &str| {
+        log.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(str::trim)
+            .with_context(|| format!("libFuzzer printed no {name}"))
+    };
+    let executions = stat("stat::number_of_executed_units:")?;
+    let per_second = stat("stat::average_exec_per_sec:")?;
+    Ok(format!(
+        "{executions} executions, {per_second}/s, sanitizer {}, no crash; log {}",
+        budget.sanitizer,
+        log_path.display()
+    ))
 }
 
 /// Moves libFuzzer's crash artifacts into fuzz/regressions/<target>/, where `cargo test` replays

@@ -8,10 +8,12 @@ mod build;
 mod demo;
 mod fuzz;
 mod kotlin;
+mod leak;
 mod python;
 mod report;
 mod rust;
 mod swift;
+mod timing;
 mod workspace;
 
 use std::process::ExitCode;
@@ -53,18 +55,60 @@ enum Command {
     },
     /// Check that testdata/vectors/*.json match testdata/generate_vectors.py.
     Vectors,
-    /// Run the benchmarks and write docs/benchmarks.md: ratios against baselines measured in
-    /// the same run. Never part of `test`'s pass/fail.
-    Bench,
+    /// Run the benchmarks (the Rust core, each binding in its own harness, and the CLI's batch)
+    /// and write docs/benchmarks.md: ratios against baselines measured in the same run. Never
+    /// part of `test`'s pass/fail.
+    Bench {
+        /// Tiny counts, to check that every benchmark still runs; writes
+        /// target/xtask/bench/benchmarks-quick.md, never docs/benchmarks.md.
+        #[arg(long)]
+        quick: bool,
+        /// Only these parts (default: all): core, python, kotlin, swift, cli. A partial run
+        /// writes target/xtask/bench/benchmarks-partial.md, never docs/benchmarks.md.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Fuzz every target (cargo-fuzz, nightly) for a time budget; crashes are kept in
     /// fuzz/regressions/ and replayed by `cargo test` from then on. Never part of `test`.
     Fuzz {
-        /// Seconds per target.
-        #[arg(long, default_value_t = 60)]
-        seconds: u64,
+        /// Seconds per target (default 60, or no limit when --runs is given).
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// Stop each target after this many executions.
+        #[arg(long)]
+        runs: Option<u64>,
+        /// The sanitizer to build with: address, leak, memory, thread or none.
+        #[arg(long, default_value = "address")]
+        sanitizer: String,
+        /// Build with debug assertions and overflow checks.
+        #[arg(long)]
+        debug_assertions: bool,
         /// Only these targets (default: all).
         #[arg(long, value_delimiter = ',')]
         target: Vec<String>,
+    },
+    /// Leak runs: sign + verify iterations from Python and the JVM with RSS sampled, and the
+    /// Python run's Rust side under valgrind. Never part of `test`.
+    Leak {
+        /// Sign + verify iterations per language.
+        #[arg(long, default_value_t = 5_000_000)]
+        iterations: u64,
+        /// Only these runs (default: all): python, jvm, valgrind.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Iterations of the Python run under valgrind.
+        #[arg(long, default_value_t = 20_000)]
+        valgrind_iterations: u64,
+    },
+    /// The dudect-style timing test of verification: Welch's t over timed verifications of two
+    /// classes of forgery, and a control that must leak. Never part of `test`.
+    Timing {
+        /// Timed verifications per run.
+        #[arg(long, default_value_t = 2_000_000)]
+        samples: u64,
+        /// The seed that interleaves the classes.
+        #[arg(long)]
+        seed: Option<u64>,
     },
 }
 
@@ -142,7 +186,40 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
             Ok(report.finish(no_skip))
         }
         Command::Demo { lang } => demo::run(ctx, &Lang::selected(&lang)),
-        Command::Fuzz { seconds, target } => fuzz::run(ctx, seconds, &target),
-        Command::Bench => bench::run(ctx),
+        Command::Fuzz {
+            seconds,
+            runs,
+            sanitizer,
+            debug_assertions,
+            target,
+        } => {
+            let budget = fuzz::Budget {
+                seconds,
+                runs,
+                sanitizer,
+                debug_assertions,
+            };
+            fuzz::run(ctx, &budget, &target)
+        }
+        Command::Bench { quick, only } => bench::run(ctx, quick, &only),
+        Command::Leak {
+            iterations,
+            only,
+            valgrind_iterations,
+        } => {
+            let chosen = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+            let what = leak::LeakRun {
+                iterations,
+                python: chosen("python"),
+                jvm: chosen("jvm"),
+                valgrind_iterations: if chosen("valgrind") {
+                    valgrind_iterations
+                } else {
+                    0
+                },
+            };
+            leak::run(ctx, &what)
+        }
+        Command::Timing { samples, seed } => timing::run(ctx, samples, seed),
     }
 }
