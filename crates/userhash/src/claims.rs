@@ -227,6 +227,25 @@ pub(crate) fn build(
             claim: "extra_claims".to_owned(),
             reason: "must be the text of one JSON object with distinct member names".to_owned(),
         })?;
+        // The identity and the attributes own their claims even when absent: an extra `sub` on a
+        // token without a user id would be a second, unchecked identity claim.
+        let owned = [
+            Some(layout.user_id),
+            Some(layout.email),
+            layout.name,
+            layout.email_verified,
+        ]
+        .into_iter()
+        .chain([layout.account_id, layout.nonce])
+        .flatten();
+        for path in owned {
+            if get(&extra, path).is_some() {
+                return Err(Error::InvalidClaim {
+                    claim: dotted(path),
+                    reason: "is written by userhash from the identity and attributes; set it there, not in extra claims".to_owned(),
+                });
+            }
+        }
         merge(&mut claims, extra, &mut Vec::new())?;
     }
     let len = jwt::encoded_len(kid, &claims);

@@ -236,3 +236,21 @@ fn printing_never_shows_the_secret() {
         "{shown}"
     );
 }
+
+#[test]
+fn extra_claims_cannot_write_an_identity_claim_even_when_it_is_absent() {
+    // Found by the jwt fuzz target: an email-only identity with an extra `sub` of 1 was signed,
+    // and the verifier then (rightly) refused the token it had been given.
+    let scheme = Scheme::parse("subject=user_id_else_email,output=jwt").unwrap();
+    let signer = keyring(&scheme).signer(&scheme, "web").unwrap();
+    for extra in [r#"{"sub":1}"#, r#"{"sub":"admin"}"#, r#"{"nonce":"n"}"#] {
+        let attributes = Attributes {
+            extra_claims: Some(extra.to_owned()),
+            ..Attributes::default()
+        };
+        let error = signer
+            .sign_with_at(&Identity::from_email("a@example.com"), &attributes, T)
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidClaim, "{extra}");
+    }
+}
