@@ -209,6 +209,21 @@ macro_rules! jwt_preset {
     };
 }
 
+/// What the JWT presets share unless they say otherwise: `email` and `name` at the top level, no
+/// vendor-fixed claims, no key id, no length limit. Each preset names its user id claim.
+const JWT_BASE: ClaimLayout = ClaimLayout {
+    user_id: &[],
+    email: &["email"],
+    name: Some(&["name"]),
+    email_verified: None,
+    account_id: None,
+    nonce: None,
+    nonce_required: false,
+    fixed: &[],
+    key_id_required: false,
+    max_user_id_chars: None,
+};
+
 jwt_preset!(
     /// Intercom Messenger Security: an HS256 JWT with the `user_id` claim (required) and,
     /// optionally, `email` and `name`; `exp` is written on every token. Intercom calls the bare
@@ -218,15 +233,7 @@ jwt_preset!(
     "intercom_user_jwt", "Intercom Messenger Security docs (JWT)",
     ClaimLayout {
         user_id: &["user_id"],
-        email: &["email"],
-        name: Some(&["name"]),
-        email_verified: None,
-        account_id: None,
-        nonce: None,
-        nonce_required: false,
-        fixed: &[],
-        key_id_required: false,
-        max_user_id_chars: None,
+        ..JWT_BASE
     }
 );
 jwt_preset!(
@@ -239,15 +246,11 @@ jwt_preset!(
     "loginUser JWT callback", "Zendesk messaging end-user authentication docs",
     ClaimLayout {
         user_id: &["external_id"],
-        email: &["email"],
-        name: Some(&["name"]),
         email_verified: Some(&["email_verified"]),
-        account_id: None,
-        nonce: None,
-        nonce_required: false,
         fixed: &[("scope", "user")],
         key_id_required: true,
         max_user_id_chars: Some(255),
+        ..JWT_BASE
     }
 );
 jwt_preset!(
@@ -260,15 +263,7 @@ jwt_preset!(
     "jwtToken", "Featurebase identity verification docs (JWT mode)",
     ClaimLayout {
         user_id: &["userId"],
-        email: &["email"],
-        name: Some(&["name"]),
-        email_verified: None,
-        account_id: None,
-        nonce: None,
-        nonce_required: false,
-        fixed: &[],
-        key_id_required: false,
-        max_user_id_chars: None,
+        ..JWT_BASE
     }
 );
 jwt_preset!(
@@ -285,13 +280,10 @@ jwt_preset!(
         user_id: &["visitor", "id"],
         email: &["visitor", "email"],
         name: Some(&["visitor", "full_name"]),
-        email_verified: None,
         account_id: Some(&["account", "id"]),
         nonce: Some(&["nonce"]),
         nonce_required: true,
-        fixed: &[],
-        key_id_required: false,
-        max_user_id_chars: None,
+        ..JWT_BASE
     }
 );
 jwt_preset!(
@@ -307,15 +299,7 @@ jwt_preset!(
     "fcWidget.authenticate(token)", "Freshworks web chat JWT authentication articles (claim names inferred)",
     ClaimLayout {
         user_id: &["reference_id"],
-        email: &["email"],
-        name: Some(&["name"]),
-        email_verified: None,
-        account_id: None,
-        nonce: None,
-        nonce_required: false,
-        fixed: &[],
-        key_id_required: false,
-        max_user_id_chars: None,
+        ..JWT_BASE
     }
 );
 
