@@ -85,6 +85,7 @@ impl Identity {
 }
 
 /// Checks one identifier a scheme is about to sign.
+#[inline]
 pub(crate) fn check_identifier(field: Field, value: &str) -> Result<&str> {
     if value.is_empty() {
         return Err(Error::EmptyField { field });

@@ -1,4 +1,7 @@
 #![doc = include_str!("../README.md")]
+// The core stays free of unsafe code whatever the workspace allows elsewhere (only the FFI
+// crate's JNI module needs it).
+#![forbid(unsafe_code)]
 
 mod claims;
 mod clock;

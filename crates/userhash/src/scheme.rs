@@ -299,6 +299,9 @@ impl Scheme {
     }
 
     /// The identifier text(s) this scheme signs for an identity, checked.
+    // Inlined so its result stays in registers: returned through memory, the hot signing path
+    // stalled on reading it back (store forwarding fails on the wider reload).
+    #[inline(always)]
     pub(crate) fn subject_of<'a>(&self, identity: &'a Identity) -> Result<SubjectParts<'a>> {
         let user_id = identity.user_id.as_deref();
         let email = identity.email.as_deref();
