@@ -3,6 +3,8 @@
 //! `cli` is the clap definition, `args` builds core types from it, `commands` run them. This
 //! file is the only place that prints an error or chooses the exit status.
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod cli;
 mod commands;

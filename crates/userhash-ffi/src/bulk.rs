@@ -166,7 +166,7 @@ pub fn packed_absent_length() -> Result<u32> {
 }
 
 /// A checked view of a packed batch.
-struct Layout<'a> {
+pub(crate) struct Layout<'a> {
     fields: PackedFields,
     data: &'a [u8],
     lengths: &'a [u8],
@@ -185,7 +185,7 @@ struct Start {
 impl<'a> Layout<'a> {
     /// Checks that `lengths` describes whole items that use all of `data`, and no more, with
     /// `separator` bytes between fields.
-    fn read(
+    pub(crate) fn read(
         fields: PackedFields,
         data: &'a [u8],
         lengths: &'a [u8],
@@ -323,7 +323,7 @@ struct Run {
 }
 
 /// Signs every item of `layout`, on as many threads as pay off, and joins the runs in order.
-fn sign_layout(signer: &CoreSigner, layout: &Layout<'_>) -> String {
+pub(crate) fn sign_layout(signer: &CoreSigner, layout: &Layout<'_>) -> String {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let threads = cores.min(layout.items / MIN_ITEMS_PER_THREAD).max(1);
     let starts = layout.starts(threads);

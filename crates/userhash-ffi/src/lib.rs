@@ -4,12 +4,18 @@
 //! `userhash` core. Every exported function and method returns a `Result`, so a failure reaches
 //! each language as a typed exception — never as a crash (a panic inside a non-throwing Swift call
 //! is fatal). Doc comments here become the docs of the generated bindings.
+//!
+//! One module is not uniffi: `jni` holds two JNI functions, the JVM's direct path to `sign` and
+//! `sign_packed` (uniffi's Kotlin calls go through JNA, at microseconds a call). They sign through
+//! the same core calls, and on any failure return `null` so that the Kotlin binding retries
+//! through the generated uniffi call, which throws the typed exception.
 
 mod bulk;
 mod error;
 mod explain;
 mod gate;
 mod identity;
+mod jni;
 mod keyring;
 mod mirror;
 mod scheme;

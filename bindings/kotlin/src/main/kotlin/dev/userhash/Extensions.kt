@@ -50,9 +50,31 @@ fun Keyring.Companion.of(scheme: Scheme, vararg keys: Pair<String, String>): Key
 }
 
 /**
+ * The token for this identity, what `sign(Identity(userId, email))` returns, through a direct JNI
+ * call: a few hundred nanoseconds, about what a reused `javax.crypto.Mac` costs, where the
+ * generated `sign(identity)` takes tens of microseconds through JNA (figures in
+ * docs/benchmarks.md). Give the fields the scheme signs: the user id, the email, or both.
+ *
+ * ```kotlin
+ * val signer = Signer(Scheme.byName("intercom"), secret)   // make once, share across threads
+ * signer.sign("42")                                         // the user id
+ * helpScoutSigner.sign(email = "ada@example.com")
+ * ```
+ *
+ * Errors are the generated `sign`'s, thrown by it: whenever the direct call cannot sign (an empty
+ * or absent field, one over the length limit, a lone surrogate), this calls `sign(Identity(...))`,
+ * which throws the [UserHashException] (or the encoder's `CharacterCodingException`) for it. A
+ * closed signer throws `IllegalStateException`.
+ */
+@Throws(UserHashException::class)
+fun Signer.sign(userId: String? = null, email: String? = null): String =
+    signDirect(userId, email) ?: sign(Identity(userId = userId, email = email))
+
+/**
  * The tokens for many user ids, in order: what `userIds.map { sign(Identity(userId = it)) }`
- * gives, at a fraction of the cost per id. The whole batch crosses to Rust as one buffer of UTF-8
- * and one of lengths, is signed on every core, and comes back as one string (see `signPacked`).
+ * gives, at a fraction of the cost per id. The whole batch crosses to Rust in one JNI call as one
+ * buffer of UTF-8 and one of lengths, is signed on every core, and comes back as one array of
+ * bytes (see `signPacked`; through the generated `signPacked` when the JNI path is unavailable).
  * With [field] = [PackedFields.EMAIL] each string is an email instead.
  *
  * A bad item (an empty id, one over the length limit) throws the [UserHashException] that `sign`
@@ -174,13 +196,22 @@ private class Packer(fields: Int, estimatedBytes: Int) {
         }
     }
 
-    /** Calls `signPacked` and reads the result back. */
+    /** Calls `signPacked`, through JNI when it can (see [DirectSign]), and reads the result back. */
     fun sign(signer: Signer, fields: PackedFields, count: Int): SignedBatch {
         val direct = java.nio.ByteBuffer.allocateDirect(maxOf(size, 1))
         direct.put(data, 0, size).flip()
         lengths.flip()
-        val packed = signer.signPacked(fields, direct, lengths)
-        return unpack(packed, count)
+        if (DirectSign.available) {
+            val packed = signer.withBorrowedHandle {
+                DirectSign.signPacked(it, fields.ordinal, direct, size, lengths, lengths.limit())
+            }
+            // Tokens are ASCII, so ISO-8859-1 decodes the bytes as they are, into a compact
+            // string: one decode, then `indexOf` and `substring`, measured faster than making
+            // each token from its bytes. `null`: declined (a malformed batch, which the generated
+            // call reports).
+            if (packed != null) return unpack(String(packed, Charsets.ISO_8859_1), count)
+        }
+        return unpack(signer.signPacked(fields, direct, lengths), count)
     }
 }
 

@@ -16,10 +16,23 @@ class JavaApiTest {
     void signsWithAPresetAndClosesWithTryWithResources() throws UserHashException {
         try (Scheme scheme = UserHash.scheme("intercom"); Signer signer = UserHash.signer(scheme, "secret")) {
             assertEquals(MESSAGE_HASH, signer.sign(new Identity("Message", null)));
+            assertEquals(MESSAGE_HASH, UserHash.signUserId(signer, "Message"));
             assertEquals("intercom", scheme.name());
             assertFalse(signer.fingerprint().isEmpty());
         }
         assertTrue(UserHash.presetNames().contains("helpshift"));
+    }
+
+    @Test
+    void theDirectSignThrowsEachCauseAsItsOwnType() throws UserHashException {
+        Signer signer = UserHash.signer(UserHash.scheme("help-scout"), "secret");
+        assertEquals(signer.sign(new Identity(null, "ada@example.com")), UserHash.signEmail(signer, "ada@example.com"));
+        try {
+            UserHash.signEmail(signer, "");
+            fail("an empty email signed");
+        } catch (UserHashException.EmptyField expected) {
+            // declared by signEmail, so javac accepts the catch
+        }
     }
 
     @Test

@@ -27,8 +27,12 @@ class StandaloneJarIT {
     private lateinit var dir: Path
     private lateinit var classpath: String
 
+    // The second line: whether the JNI path (DirectSign, internal but public to Java) is bound,
+    // whether it signs the same, and how many libraries JNA extracted (JNA's dispatch library and
+    // ours when loaded from the jar: the JNI path must not load a second copy).
     private val program = """
         import dev.userhash.*;
+        import java.nio.file.*;
 
         public class Smoke {
             public static void main(String[] args) throws Exception {
@@ -36,9 +40,17 @@ class StandaloneJarIT {
                 String token = signer.sign(new Identity("Message", null));
                 Verifier verifier = UserHash.verifier(UserHash.keyring(UserHash.scheme("intercom")).withKey("web", "secret"));
                 System.out.println(token + " " + UserHash.verify(verifier, new Identity("Message", null), token).getLabel());
+                long extracted = Files.readAllLines(Paths.get("/proc/self/maps")).stream()
+                    .map(line -> line.split("\\s+", 6)).filter(fields -> fields.length == 6)
+                    .map(fields -> fields[5]).filter(path -> path.matches(".*/jna-?[0-9]+\\.tmp( \\(deleted\\))?"))
+                    .distinct().count();
+                System.out.println("direct " + DirectSign.available + " " + UserHash.signUserId(signer, "Message").equals(token)
+                    + " extracted " + extracted);
             }
         }
     """.trimIndent()
+
+    private val token = "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597"
 
     @BeforeAll
     fun `copy the jar and its runtime dependencies alone, and compile a Java program against them`() {
@@ -77,7 +89,7 @@ class StandaloneJarIT {
 
     @Test
     fun `a fresh JVM loads it from the classpath with no flags`() {
-        assertEquals(0 to "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597 web", java())
+        assertEquals(0 to "$token web\ndirect true true extracted 2", java())
     }
 
     @Test
@@ -88,8 +100,7 @@ class StandaloneJarIT {
         val (failed, error) = java(*unusable)
         assertTrue(failed != 0 && "UnsatisfiedLinkError" in error, error)
         val (code, output) = java(*unusable, "-Djna.tmpdir=${dir.resolve("jna-tmp")}")
-        assertEquals(0, code, output)
-        assertTrue(output.endsWith(" web"), output)
+        assertEquals(0 to "$token web\ndirect true true extracted 2", code to output)
     }
 
     @Test
@@ -100,8 +111,7 @@ class StandaloneJarIT {
             jar.getInputStream(jar.getEntry("linux-x86-64/libuserhash_ffi.so")).use { Files.copy(it, library) }
         }
         val (code, output) = java("-Duniffi.component.userhash.libraryOverride=$library")
-        assertEquals(0, code, output)
-        assertTrue(output.endsWith(" web"), output)
+        assertEquals(0 to "$token web\ndirect true true extracted 1", code to output)
         // And it is the override that is loaded: a wrong path fails even with the jar at hand.
         val (missing, error) = java("-Duniffi.component.userhash.libraryOverride=${dir.resolve("native/nothing.so")}")
         assertTrue(missing != 0 && "nothing.so" in error, error)

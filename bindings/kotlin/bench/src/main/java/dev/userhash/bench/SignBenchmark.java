@@ -29,11 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * userhash on the JVM against the JDK's own HMAC, in the same JVM and run.
  *
- * <p>Single call: {@code Signer.sign} on a 41-byte user id beside a reused {@link Mac} (the
- * fastest hand-written snippet: {@code doFinal} then {@link HexFormat}) and a {@code Mac} made
- * per call (the common snippet). Bulk: {@code UserHash.signMany} over {@value #COUNT} ids beside
- * a loop over one reused {@code Mac}; both are reported per id. Read the figures as ratios
- * ({@code cargo xtask bench} writes them to docs/benchmarks.md).
+ * <p>Single call: {@code UserHash.signUserId} (the direct JNI path) and the generated
+ * {@code Signer.sign(identity)} (through JNA) on a 41-byte user id, beside a reused {@link Mac}
+ * (the fastest hand-written snippet: {@code doFinal} then {@link HexFormat}) and a {@code Mac}
+ * made per call (the common snippet). Bulk: {@code UserHash.signMany} (one JNI call) over
+ * {@value #COUNT} ids beside a loop over one reused {@code Mac}; both are reported per id. Read the
+ * figures as ratios ({@code cargo xtask bench} writes them to docs/benchmarks.md).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -65,7 +66,9 @@ public class SignBenchmark {
             ids.add(String.format("user-%08d", i));
         }
         String expected = HEX.formatHex(mac.doFinal(USER_ID.getBytes(StandardCharsets.UTF_8)));
-        if (!signer.sign(identity).equals(expected) || !UserHash.signMany(signer, ids).equals(macLoop())) {
+        if (!signer.sign(identity).equals(expected)
+                || !UserHash.signUserId(signer, USER_ID).equals(expected)
+                || !UserHash.signMany(signer, ids).equals(macLoop())) {
             throw new IllegalStateException("userhash and javax.crypto.Mac disagree");
         }
     }
@@ -75,6 +78,13 @@ public class SignBenchmark {
         signer.close();
     }
 
+    /** The direct path: one JNI call, the handle borrowed, the token built as a String. */
+    @Benchmark
+    public String userhashSignDirect() throws Exception {
+        return UserHash.signUserId(signer, USER_ID);
+    }
+
+    /** The generated uniffi path through JNA. */
     @Benchmark
     public String userhashSign() throws Exception {
         return signer.sign(identity);
