@@ -198,7 +198,16 @@ fn core_section(core: &Core) -> anyhow::Result<Section> {
     Ok(Section {
         title: "Rust core (criterion)",
         rows,
-        notes: Vec::new(),
+        notes: vec![
+            "The floor is what an HMAC over an id of up to 55 bytes cannot avoid once the key's \
+             pad states are precomputed (a `Signer` does that once): the message block's \
+             compression, then the outer one over the inner digest. `sign_into` adds the work \
+             of a token around them: the identity's checks, both padded blocks, 32 bytes to 64 \
+             hex digits through a byte-pair table, and the UTF-8 check `String` requires (the \
+             core forbids `unsafe`, so there is no unchecked conversion) — about 420 \
+             instructions per call beyond the compressions, counted with callgrind."
+                .to_owned(),
+        ],
     })
 }
 
@@ -247,17 +256,43 @@ fn python(ctx: &Ctx, quick: bool) -> anyhow::Result<Section> {
             get("stdlib_hmac_loop_per_id")?,
         )
         .target(0.1, "≤ 0.10× (≥ 10× faster)"),
+        Row::new(
+            &format!(
+                "of which: one `sign_lines` call over all {} ids, per id",
+                thousands(count)
+            ),
+            get("sign_lines_per_id")?,
+            "a list comprehension over `hmac.new(...).hexdigest()`, per id",
+            get("stdlib_hmac_loop_per_id")?,
+        ),
+        Row::new(
+            "of which: making the token `str`s from its text (`str.split`), per id",
+            get("split_tokens_per_id")?,
+            "a list comprehension over `hmac.new(...).hexdigest()`, per id",
+            get("stdlib_hmac_loop_per_id")?,
+        ),
     ];
     let version = json["python"].as_str().unwrap_or("?");
-    let mut notes = vec![format!(
-        "CPython {version}. `sign` calls the export `sign_utf8` (UTF-8 bytes borrowed, no buffer \
+    let mut notes = vec![
+        format!(
+            "CPython {version}. `sign` calls the export `sign_utf8` (UTF-8 bytes borrowed, no buffer \
          allocated for the argument) through three ctypes calls — clone the signer's handle, \
          sign, free the token's buffer — each costing about half the \"two bare ctypes calls\" \
          row; that, not the HMAC, is its floor. Going lower takes a CPython extension module \
          (no ctypes, the handle borrowed, the `str` built in C); uniffi's Python bindings are \
          ctypes only."
-    )];
+        ),
+        String::new(),
+        "`sign_many` packs 64k ids at a time with one `str.join` and signs each chunk on a \
+         worker thread (the call releases the GIL; Rust splits the chunk across the cores) while \
+         this thread packs the next chunk and splits the previous one's text into `str` \
+         objects. The two \"of which\" rows are those two halves measured alone over the whole \
+         batch: with every core busy signing, `sign_many` per id can only approach their sum \
+         divided among the cores, and the `str` objects are a cost the stdlib loop pays too."
+            .to_owned(),
+    ];
     if let Some(profile) = json["generated_sign_profile"].as_array() {
+        notes.push(String::new());
         notes.push(
             "Where the generated `sign` spends its time (cProfile, top functions by own time):"
                 .to_owned(),
@@ -297,28 +332,36 @@ fn kotlin(ctx: &Ctx, quick: bool, scratch: &Path) -> anyhow::Result<Option<Secti
     let json: Value = serde_json::from_str(&text).context("JMH's JSON results")?;
     let get = |name: &str| jmh_median(&json, name);
     let reused = get("macReused")?;
+    let direct = get("userhashSignDirect")?;
+    let generated = get("userhashSign")?;
     let rows = vec![
         Row::new(
-            "`signer.sign(identity)` (41-byte id)",
-            get("userhashSign")?,
+            "`signer.sign(userId)` / `UserHash.signUserId` (direct JNI call, 41-byte id)",
+            direct,
             "`javax.crypto.Mac`, reused, + `HexFormat`",
             reused,
         )
         .target(2.0, "≤ 2×"),
         Row::new(
-            "`signer.sign(identity)` (41-byte id)",
-            get("userhashSign")?,
+            "`signer.sign(userId)` / `UserHash.signUserId` (direct JNI call, 41-byte id)",
+            direct,
             "`javax.crypto.Mac`, made per call, + `HexFormat`",
             get("macPerCall")?,
         ),
         Row::new(
-            "`signer.fingerprint()` (no argument, returns a String: the floor of a call)",
+            "`signer.sign(identity)` (generic uniffi path, through JNA)",
+            generated,
+            "`javax.crypto.Mac`, reused, + `HexFormat`",
+            reused,
+        ),
+        Row::new(
+            "`signer.fingerprint()` (generic uniffi path: no argument, returns a String; the floor of a JNA call)",
             get("userhashCallFloor")?,
             "`javax.crypto.Mac`, reused, + `HexFormat`",
             reused,
         ),
         Row::new(
-            "`signMany`, 100,000 ids, per id",
+            "`signMany` (one JNI call), 100,000 ids, per id",
             get("userhashSignMany")?,
             "a loop over one reused `Mac`, per id",
             get("macReusedLoop")?,
@@ -326,14 +369,21 @@ fn kotlin(ctx: &Ctx, quick: bool, scratch: &Path) -> anyhow::Result<Option<Secti
         .target(0.2, "≤ 0.20× (≥ 5× faster)"),
     ];
     let notes = vec![
-        "JMH 1.37, average time, median of the measurement iterations. The uniffi 0.32 Kotlin \
-         bindings call through JNA: every call builds JNA `Structure`s for the call status, the \
-         argument buffers and the returned buffer, clones the object's handle in a second native \
-         call, and frees the returned buffer in a third; on this JVM the time goes to G1 \
-         processing the JNA `Cleaner` references those structures leave. The `fingerprint()` row \
-         is that floor; no choice of exported signature goes under it. Going under it takes JNI or \
-         Panama (FFM) bindings instead of JNA. In bulk, one call per 100,000 ids makes the floor \
-         vanish, and the Rust core's own batch throughput on this machine's cores bounds `signMany`."
+        "JMH 1.37, average time, median of the measurement iterations. Two paths lead into the \
+         same library. The direct path, behind `signer.sign(userId, email)` (Java: \
+         `UserHash.signUserId`) and `signMany`, is two hand-written JNI functions \
+         (crates/userhash-ffi/src/jni.rs): one native call, the strings read in place, the \
+         signer's handle borrowed under the generated object's call counter rather than cloned, \
+         and the token made as a `String` by the JVM; whenever it cannot sign it returns null and \
+         the call is repeated through the generic path, which throws the typed exception. The \
+         generic uniffi path, `sign(identity)` and every other method, calls through JNA: each \
+         call builds JNA `Structure`s for the call status, the argument buffers and the returned \
+         buffer, clones the handle in a second native call and frees the returned buffer in a \
+         third, and on this JVM the time goes to G1 processing the JNA `Cleaner` references \
+         those structures leave; the `fingerprint()` row is that floor. In bulk the call's cost \
+         vanishes into 100,000 ids, and `signMany` is bounded by the Rust core's own batch \
+         throughput on this machine's cores (the core's `sign_batch` row) plus packing the ids \
+         and unpacking the tokens in the JVM."
             .to_owned(),
     ];
     Ok(Some(Section {
