@@ -91,13 +91,24 @@ impl Signer {
     /// `missing_field`: the identity has no such field as text, and the core has no code of its
     /// own for them.)
     ///
+    /// `max_threads` caps the signing threads; 0 (the default) means one per core. A caller that
+    /// overlaps its own work with the call (Python's `sign_many` packs and splits chunks while
+    /// the previous one is signed) leaves itself a core this way.
+    ///
     /// # Errors
     /// [`UserHashError::MissingField`] when the buffers do not describe a whole number of items:
     /// `lengths` is not a multiple of the item's width, or the lengths add up to more or fewer
     /// bytes than `data` holds. Nothing is signed then.
-    pub fn sign_packed(&self, fields: PackedFields, data: &[u8], lengths: &[u8]) -> Result<String> {
+    #[uniffi::method(default(max_threads = 0))]
+    pub fn sign_packed(
+        &self,
+        fields: PackedFields,
+        data: &[u8],
+        lengths: &[u8],
+        max_threads: u32,
+    ) -> Result<String> {
         let layout = Layout::read(fields, data, lengths, 0)?;
-        Ok(sign_layout(&self.inner, &layout))
+        Ok(sign_layout(&self.inner, &layout, max_threads))
     }
 
     /// [`Signer::sign_packed`] for batches whose fields contain no newline: `lines` holds
@@ -105,12 +116,19 @@ impl Signer {
     /// for [`PackedFields::UserId`] and [`PackedFields::Email`], user id then email for
     /// [`PackedFields::UserIdAndEmail`]), with no newline after the last. Every field is present;
     /// an empty line is an empty field. No lengths to compute on the foreign side: Python packs
-    /// such a batch with one `"\n".join`. The result is `sign_packed`'s.
+    /// such a batch with one `"\n".join`. The result, and `max_threads`, are `sign_packed`'s.
     ///
     /// # Errors
     /// [`UserHashError::MissingField`] when `lines` does not hold `count` items' worth of lines.
     /// Nothing is signed then.
-    pub fn sign_lines(&self, fields: PackedFields, lines: &[u8], count: u32) -> Result<String> {
+    #[uniffi::method(default(max_threads = 0))]
+    pub fn sign_lines(
+        &self,
+        fields: PackedFields,
+        lines: &[u8],
+        count: u32,
+        max_threads: u32,
+    ) -> Result<String> {
         let expected = usize::try_from(count).unwrap_or(usize::MAX) * fields.width();
         let mut lengths = Vec::with_capacity(4 * expected);
         if expected > 0 {
@@ -128,7 +146,7 @@ impl Signer {
             )));
         }
         let layout = Layout::read(fields, lines, &lengths, 1)?;
-        Ok(sign_layout(&self.inner, &layout))
+        Ok(sign_layout(&self.inner, &layout, max_threads))
     }
 
     /// Signs one identity given as borrowed UTF-8 bytes: the fast path behind Python's
@@ -322,10 +340,15 @@ struct Run {
     failures: Vec<(usize, &'static str)>,
 }
 
-/// Signs every item of `layout`, on as many threads as pay off, and joins the runs in order.
-pub(crate) fn sign_layout(signer: &CoreSigner, layout: &Layout<'_>) -> String {
+/// Signs every item of `layout`, on as many threads as pay off (at most `max_threads`; 0: one
+/// per core), and joins the runs in order.
+pub(crate) fn sign_layout(signer: &CoreSigner, layout: &Layout<'_>, max_threads: u32) -> String {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let threads = cores.min(layout.items / MIN_ITEMS_PER_THREAD).max(1);
+    let cap = match usize::try_from(max_threads) {
+        Ok(0) | Err(_) => cores,
+        Ok(cap) => cap.min(cores),
+    };
+    let threads = cap.min(layout.items / MIN_ITEMS_PER_THREAD).max(1);
     let starts = layout.starts(threads);
     let ends: Vec<usize> = starts
         .iter()
@@ -511,7 +534,7 @@ mod tests {
                     })
                     .collect();
                 let (data, lengths) = pack(fields, &items);
-                let tokens = signer.sign_packed(fields, &data, &lengths).unwrap();
+                let tokens = signer.sign_packed(fields, &data, &lengths, 0).unwrap();
                 assert_eq!(
                     unpack(&tokens, items.len()),
                     one_by_one(&signer, &items),
@@ -536,10 +559,17 @@ mod tests {
         let items: Vec<_> = ids.iter().map(|id| (Some(id.as_bytes()), None)).collect();
         let (data, lengths) = pack(PackedFields::UserId, &items);
         let tokens = signer
-            .sign_packed(PackedFields::UserId, &data, &lengths)
+            .sign_packed(PackedFields::UserId, &data, &lengths, 0)
             .unwrap();
         assert_eq!(unpack(&tokens, items.len()), one_by_one(&signer, &items));
         assert_eq!(failures(&tokens).len(), ids.len() / 1000);
+        // A cap on the threads changes how the work is shared, never the result.
+        for max_threads in [1, 2, 3, u32::MAX] {
+            let capped = signer
+                .sign_packed(PackedFields::UserId, &data, &lengths, max_threads)
+                .unwrap();
+            assert_eq!(capped, tokens, "max_threads = {max_threads}");
+        }
     }
 
     #[test]
@@ -550,7 +580,7 @@ mod tests {
             &[(Some(b"1"), None), (Some(b"2"), None)],
         );
         let tokens = signer
-            .sign_packed(PackedFields::UserId, &data, &lengths)
+            .sign_packed(PackedFields::UserId, &data, &lengths, 0)
             .unwrap();
         let lines: Vec<&str> = tokens.lines().collect();
         assert_eq!(lines.len(), 2);
@@ -565,7 +595,9 @@ mod tests {
     #[test]
     fn empty_batches_and_malformed_layouts() {
         let signer = signer("intercom");
-        let empty = signer.sign_packed(PackedFields::UserId, &[], &[]).unwrap();
+        let empty = signer
+            .sign_packed(PackedFields::UserId, &[], &[], 0)
+            .unwrap();
         assert_eq!(empty, "");
         let malformed = [
             (
@@ -591,7 +623,7 @@ mod tests {
             ),
         ];
         for (fields, data, lengths) in malformed {
-            let result = signer.sign_packed(fields, data, &lengths);
+            let result = signer.sign_packed(fields, data, &lengths, 0);
             if data.is_empty() {
                 // One absent field is a well-formed batch of one unidentified item.
                 assert_eq!(result.unwrap(), "\n!0 unidentified\n");
@@ -610,7 +642,7 @@ mod tests {
         let items = [(Some(&b"ok"[..]), None), (Some(&b"\xff\xfe"[..]), None)];
         let (data, lengths) = pack(PackedFields::UserId, &items);
         let tokens = signer
-            .sign_packed(PackedFields::UserId, &data, &lengths)
+            .sign_packed(PackedFields::UserId, &data, &lengths, 0)
             .unwrap();
         assert_eq!(failures(&tokens), ["!1 missing_field"]);
         assert!(matches!(
@@ -664,7 +696,7 @@ mod tests {
                     })
                     .collect();
                 let (data, lengths) = pack(fields, &items);
-                let packed = signer.sign_packed(fields, &data, &lengths).unwrap();
+                let packed = signer.sign_packed(fields, &data, &lengths, 0).unwrap();
                 let mut lines = Vec::new();
                 for (user_id, email) in &items {
                     for field in [user_id, email].into_iter().flatten() {
@@ -675,21 +707,24 @@ mod tests {
                 lines.pop();
                 let count = u32::try_from(items.len()).unwrap();
                 assert_eq!(
-                    signer.sign_lines(fields, &lines, count).unwrap(),
+                    signer.sign_lines(fields, &lines, count, 0).unwrap(),
                     packed,
                     "{scheme} {fields:?}"
                 );
             }
         }
         let signer = signer("intercom");
-        assert_eq!(signer.sign_lines(PackedFields::UserId, b"", 0).unwrap(), "");
         assert_eq!(
-            signer.sign_lines(PackedFields::UserId, b"", 1).unwrap(),
+            signer.sign_lines(PackedFields::UserId, b"", 0, 0).unwrap(),
+            ""
+        );
+        assert_eq!(
+            signer.sign_lines(PackedFields::UserId, b"", 1, 0).unwrap(),
             "\n!0 empty_field\n"
         );
         for (lines, count) in [(&b"a\nb"[..], 1), (b"a", 2), (b"a", 0)] {
             assert!(matches!(
-                signer.sign_lines(PackedFields::UserId, lines, count),
+                signer.sign_lines(PackedFields::UserId, lines, count, 0),
                 Err(UserHashError::MissingField(_))
             ));
         }

@@ -131,7 +131,7 @@ pub unsafe extern "system" fn Java_dev_userhash_DirectSign_signPacked(
         // SAFETY: as for `data`.
         let lengths = unsafe { env.direct_bytes(lengths, lengths_length) }?;
         let layout = Layout::read(fields, data, lengths, 0).ok()?;
-        env.byte_array(sign_layout(&signer.inner, &layout).as_bytes())
+        env.byte_array(sign_layout(&signer.inner, &layout, 0).as_bytes())
     }));
     signed.ok().flatten().unwrap_or(ptr::null_mut())
 }

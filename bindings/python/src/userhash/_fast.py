@@ -23,6 +23,7 @@ No signing rule lives here: both exports sign with the Rust core.
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 from array import array
 from concurrent.futures import ThreadPoolExecutor
@@ -233,7 +234,7 @@ class Signer(_generated.Signer):
     ) -> None:
         """Signs one chunk in one call and appends its tokens and failures."""
         call, unencodable = _pack(chunk, field, on_error)
-        _collect(call(self), unencodable, start, len(chunk), tokens, failures)
+        _collect(call(self, 0), unencodable, start, len(chunk), tokens, failures)
 
     def _sign_pipelined(
         self,
@@ -252,7 +253,7 @@ class Signer(_generated.Signer):
             pending = []
             for start in starts:
                 call, unencodable = _pack(batch[start : start + _CHUNK], field, on_error)
-                pending.append((start, unencodable, worker.submit(call, self)))
+                pending.append((start, unencodable, worker.submit(call, self, _PIPELINED_THREADS)))
                 # Keep one chunk queued behind the one being signed, no more: memory stays flat.
                 if len(pending) > 1:
                     done_start, unencodable, future = pending.pop(0)
@@ -280,12 +281,26 @@ class Signer(_generated.Signer):
         raise _VARIANT_OF_CODE.get(code, UserHashError)(f"item {index}: {code}")
 
 
-# A packed chunk: the call that signs it (given the signer), and the indices of items that were
-# not valid Unicode (packed as unidentified; under on_error="none" their slot becomes None).
-_Packed = Tuple[Callable[[_generated.Signer], str], List[int]]
+# A packed chunk: the call that signs it (given the signer and the most threads it may use, 0
+# for one per core), and the indices of items that were not valid Unicode (packed as
+# unidentified; under on_error="none" their slot becomes None).
+_Packed = Tuple[Callable[[_generated.Signer, int], str], List[int]]
 # Items per call to Rust in a large batch: big enough that the call's fixed cost vanishes, small
 # enough that buffers stay in cache-friendly megabytes and the pipeline has work to overlap.
 _CHUNK = 1 << 16
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Signing threads per chunk in a pipelined batch: every core but the one this thread needs to
+# pack and split chunks meanwhile. With all cores signing, the two halves only took turns
+# (measured on 2 cores: 250 ns per id with two signing threads, 200 with one).
+_PIPELINED_THREADS = max(1, _cores() - 1)
 
 
 def _pack(chunk: List[Any], field: str, on_error: str) -> _Packed:
@@ -333,13 +348,13 @@ def _pack_strings(batch: List[Any], field: str) -> Optional[_Packed]:
         return None
     count = len(batch)
     if joined.count("\n") == count - 1:  # no item holds a newline: one line per item
-        return (lambda signer: signer.sign_lines(fields, data, count)), []
+        return (lambda signer, threads: signer.sign_lines(fields, data, count, threads)), []
     packed = "".join(batch).encode()
     if len(packed) == len(joined) - (count - 1):  # all ASCII: characters are bytes
         lengths = _lengths(map(len, batch))
     else:
         lengths = _lengths(len(item.encode()) for item in batch)
-    return (lambda signer: signer.sign_packed(fields, packed, lengths)), []
+    return (lambda signer, threads: signer.sign_packed(fields, packed, lengths, threads)), []
 
 
 def _pack_identities(batch: List[Any], field: str, on_error: str) -> _Packed:
@@ -385,4 +400,6 @@ def _pack_identities(batch: List[Any], field: str, on_error: str) -> _Packed:
                 lengths.append(len(value))
     data, packed_lengths = b"".join(chunks), _lengths(lengths)
     fields = PackedFields.USER_ID_AND_EMAIL
-    return (lambda signer: signer.sign_packed(fields, data, packed_lengths)), unencodable
+    return (
+        lambda signer, threads: signer.sign_packed(fields, data, packed_lengths, threads)
+    ), unencodable
