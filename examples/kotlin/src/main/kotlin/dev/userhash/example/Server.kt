@@ -140,7 +140,8 @@ class Endpoints(private val config: Config) {
         val platform = field(body, "platform")?.takeIf { it.isNotEmpty() } ?: "web"
         return try {
             // An unknown platform goes to the keyring, whose error names the label.
-            val userHash = config.signers[platform]?.sign(identity) ?: config.keyring.signer(platform).use { it.sign(identity) }
+            val userHash = config.signers[platform]?.sign(identity.userId, identity.email)
+                ?: config.keyring.signer(platform).use { it.sign(identity) }
             200 to mapOf("user_id" to identity.userId, "email" to identity.email, "user_hash" to userHash)
         } catch (error: UserHashException) {
             400 to mapOf("error_code" to errorCodeName(error.code), "error" to error.message)
