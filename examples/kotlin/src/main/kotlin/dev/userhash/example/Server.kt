@@ -36,6 +36,7 @@ import dev.userhash.Verifier
 import dev.userhash.code
 import dev.userhash.errorCodeName
 import dev.userhash.of
+import dev.userhash.sign
 import java.net.InetAddress
 import java.net.InetSocketAddress
 import java.time.Instant
