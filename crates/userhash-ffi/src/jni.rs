@@ -86,17 +86,9 @@ pub unsafe extern "system" fn Java_dev_userhash_DirectSign_sign(
     user_id: jstring,
     email: jstring,
 ) -> jstring {
-    let signed = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: the JVM passes this call's own environment (the function's contract).
-        let env = unsafe { Env::new(env) }?;
-        let signer = signer_pointer(handle)?;
-        // SAFETY: the pointer is uniffi's `Arc::into_raw` of a live `Signer` (checked non-null
-        // and aligned above), and the Kotlin caller holds the object's call counter until this
-        // returns, so the `Arc` cannot be freed while it is borrowed here.
-        let signer = unsafe { &*signer };
-        sign(&env, signer, user_id, email)
-    }));
-    signed.ok().flatten().unwrap_or(ptr::null_mut())
+    // SAFETY: the JVM passes this call's own environment, and the caller keeps the handle's
+    // signer alive until this returns (the function's contract).
+    unsafe { direct_call(env, handle, |env, signer| sign(env, signer, user_id, email)) }
 }
 
 /// `DirectSign.signPacked(handle, fields, data, dataLength, lengths, lengthsLength)`: the text
@@ -119,12 +111,7 @@ pub unsafe extern "system" fn Java_dev_userhash_DirectSign_signPacked(
     lengths: jobject,
     lengths_length: jint,
 ) -> jbyteArray {
-    let signed = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: the JVM passes this call's own environment (the function's contract).
-        let env = unsafe { Env::new(env) }?;
-        let signer = signer_pointer(handle)?;
-        // SAFETY: as in `Java_dev_userhash_DirectSign_sign`.
-        let signer = unsafe { &*signer };
+    let body = |env: &Env, signer: &Signer| {
         let fields = packed_fields(fields)?;
         // SAFETY: the caller writes to neither buffer until this returns (the contract).
         let data = unsafe { env.direct_bytes(data, data_length) }?;
@@ -132,8 +119,35 @@ pub unsafe extern "system" fn Java_dev_userhash_DirectSign_signPacked(
         let lengths = unsafe { env.direct_bytes(lengths, lengths_length) }?;
         let layout = Layout::read(fields, data, lengths, 0).ok()?;
         env.byte_array(sign_layout(&signer.inner, &layout, 0).as_bytes())
+    };
+    // SAFETY: as in `Java_dev_userhash_DirectSign_sign`.
+    unsafe { direct_call(env, handle, body) }
+}
+
+/// What both native methods share: `body` runs with the call's environment and the signer
+/// behind `handle`, inside `catch_unwind`; any `None`, a bad handle, a pending exception or a
+/// panic becomes `null`, the decline.
+///
+/// # Safety
+/// `env` is the environment the JVM passed to the native call running on this thread, and
+/// `handle` is the handle of a live uniffi `Signer` that the caller keeps alive until this
+/// returns.
+unsafe fn direct_call(
+    env: *mut JNIEnv,
+    handle: jlong,
+    body: impl FnOnce(&Env, &Signer) -> Option<jobject>,
+) -> jobject {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the environment is this call's own (the function's contract).
+        let env = unsafe { Env::new(env) }?;
+        let signer = signer_pointer(handle)?;
+        // SAFETY: the pointer is uniffi's `Arc::into_raw` of a live `Signer` (checked non-null
+        // and aligned), and the Kotlin caller holds the object's call counter until this
+        // returns, so the `Arc` cannot be freed while it is borrowed here.
+        let signer = unsafe { &*signer };
+        body(&env, signer)
     }));
-    signed.ok().flatten().unwrap_or(ptr::null_mut())
+    result.ok().flatten().unwrap_or(ptr::null_mut())
 }
 
 /// The class whose native methods [`userhash_ffi_jni_register`] binds.
