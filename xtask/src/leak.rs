@@ -1,7 +1,8 @@
 //! `cargo xtask leak`: millions of sign + verify calls from Python and from the JVM with the
 //! process's RSS sampled (bindings/python/tools/leak_run.py, bindings/kotlin/tools/LeakRun.java),
-//! and the Rust side of a Python run under valgrind's memcheck. Never part of `test`: the figures
-//! are for docs/reliability.md, and a run takes minutes.
+//! the Rust side of a Python run under valgrind's memcheck, and the JVM's direct path under
+//! `-Xcheck:jni` (bindings/kotlin/tools/JniCheck.java). Never part of `test`: the figures are for
+//! docs/reliability.md, and a run takes minutes.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub struct LeakRun {
     pub python: bool,
     /// Run the JVM leak run.
     pub jvm: bool,
+    /// Run the JVM's direct path under `-Xcheck:jni`.
+    pub jni: bool,
     /// Iterations of the Python run under valgrind (0: no valgrind run).
     pub valgrind_iterations: u64,
 }
@@ -43,6 +46,9 @@ pub fn run(ctx: &Ctx, what: &LeakRun) -> anyhow::Result<ExitCode> {
     }
     if what.jvm {
         report.record("jvm", jvm(ctx, what.iterations).into());
+    }
+    if what.jni {
+        report.record("jni", jni_check(ctx).into());
     }
     if let (true, Some(venv)) = (what.valgrind_iterations > 0, &venv) {
         let outcome = if on_path("valgrind") {
@@ -124,6 +130,22 @@ fn python(ctx: &Ctx, venv: &Path, iterations: u64) -> anyhow::Result<String> {
 
 fn jvm(ctx: &Ctx, iterations: u64) -> anyhow::Result<String> {
     let sh = &ctx.sh;
+    let classpath = installed_jar_classpath(ctx)?;
+    let program = ctx.path("bindings/kotlin/tools/LeakRun.java");
+    let calls = iterations.to_string();
+    summary(&run_streaming(
+        cmd!(
+            sh,
+            "java {JVM_HEAP...} -XX:NativeMemoryTracking=summary -Dleakrun.nmt=true -cp {classpath} {program} {calls}"
+        )
+        .env_remove(HOST_LIBRARY_PATH),
+    )?)
+}
+
+/// Builds and installs the jar, and returns the classpath of the jar and its runtime
+/// dependencies, for the single-file programs in bindings/kotlin/tools.
+fn installed_jar_classpath(ctx: &Ctx) -> anyhow::Result<std::ffi::OsString> {
+    let sh = &ctx.sh;
     if !(on_path("java") && on_path("mvn")) {
         bail!("no java and mvn on PATH; `cargo xtask test --lang kotlin` installs them");
     }
@@ -139,16 +161,76 @@ fn jvm(ctx: &Ctx, iterations: u64) -> anyhow::Result<String> {
     for entry in std::fs::read_dir(target.join("runtime-dependencies"))? {
         classpath.push(entry?.path());
     }
-    let classpath = std::env::join_paths(classpath)?;
-    let program = project.join("tools/LeakRun.java");
-    let calls = iterations.to_string();
-    summary(&run_streaming(
-        cmd!(
-            sh,
-            "java {JVM_HEAP...} -XX:NativeMemoryTracking=summary -Dleakrun.nmt=true -cp {classpath} {program} {calls}"
-        )
-        .env_remove(HOST_LIBRARY_PATH),
-    )?)
+    Ok(std::env::join_paths(classpath)?)
+}
+
+/// The native methods of the JVM's direct path, as they appear in a Java stack.
+const DIRECT_PATH_FRAMES: [&str; 2] = [
+    "at dev.userhash.DirectSign.sign(Native Method)",
+    "at dev.userhash.DirectSign.signPacked(Native Method)",
+];
+
+/// The JVM's direct path under `-Xcheck:jni` (bindings/kotlin/tools/JniCheck.java). The JVM
+/// prints each JNI warning on standard output followed by the Java stack; a warning counts
+/// against userhash when that stack passes through the direct path's native methods. JNA's own
+/// dispatch draws a warning on every generated call, which is why the bare count is no verdict.
+fn jni_check(ctx: &Ctx) -> anyhow::Result<String> {
+    let sh = &ctx.sh;
+    let classpath = installed_jar_classpath(ctx)?;
+    let program = ctx.path("bindings/kotlin/tools/JniCheck.java");
+    let output = cmd!(sh, "java -Xcheck:jni -cp {classpath} {program}")
+        .env_remove(HOST_LIBRARY_PATH)
+        .ignore_status()
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default().to_owned();
+    if !output.status.success() || !last.starts_with("jni-check: ") {
+        bail!("the JNI check exited with {}: {last}", output.status);
+    }
+    let (total, ours) = jni_warnings(&stdout);
+    if let Some(first) = ours.first() {
+        bail!(
+            "{} of {total} JNI warnings pass through the direct path; the first:\n{first}",
+            ours.len()
+        );
+    }
+    Ok(format!(
+        "{}; 0 of {total} -Xcheck:jni warnings pass through the direct path's native methods \
+         (the rest come from JNA's dispatch of generated calls)",
+        last.trim_start_matches("jni-check: ")
+    ))
+}
+
+/// The number of JNI warnings in the JVM's output, and the text of those whose stack passes
+/// through the direct path. A warning is its `WARNING` line and the stack lines after it.
+fn jni_warnings(output: &str) -> (usize, Vec<String>) {
+    let mut total = 0;
+    let mut ours = Vec::new();
+    let mut current: Option<String> = None;
+    let finish = |warning: Option<String>, ours: &mut Vec<String>| {
+        if let Some(text) = warning
+            && DIRECT_PATH_FRAMES.iter().any(|frame| text.contains(frame))
+        {
+            ours.push(text);
+        }
+    };
+    for line in output.lines() {
+        if line.starts_with("WARNING") {
+            finish(current.take(), &mut ours);
+            total += 1;
+            current = Some(line.to_owned());
+        } else if let Some(text) = current.as_mut()
+            && line.starts_with(char::is_whitespace)
+        {
+            text.push('\n');
+            text.push_str(line);
+        } else {
+            finish(current.take(), &mut ours);
+        }
+    }
+    finish(current, &mut ours);
+    (total, ours)
 }
 
 /// The Python leak run, small, under memcheck with Python's allocator switched to malloc (so
@@ -246,6 +328,27 @@ fn leak_summary(log: &str, kind: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jni_warnings_are_attributed_by_their_stack() {
+        let output = "\
+WARNING in native method: JNI call made without checking exceptions when required to from CallVoidMethod
+\tat dev.userhash.UniffiLib.uniffi_userhash_ffi_fn_clone_signer(Native Method)
+\tat dev.userhash.Signer.uniffiCloneHandle(userhash.kt:2790)
+a token
+WARNING in native method: something else
+\tat dev.userhash.DirectSign.sign(Native Method)
+\tat dev.userhash.ExtensionsKt.sign(Extensions.kt:71)
+WARNING: JNI local refs: 33, exceeds capacity: 32
+\tat jdk.internal.loader.NativeLibraries.load(java.base@17.0.15/Native Method)
+";
+        let (total, ours) = jni_warnings(output);
+        assert_eq!(total, 3);
+        assert_eq!(ours.len(), 1);
+        assert!(ours[0].starts_with("WARNING in native method: something else\n"));
+        assert!(ours[0].ends_with("(Extensions.kt:71)"));
+        assert_eq!(jni_warnings(""), (0, Vec::new()));
+    }
 
     const LOG: &str = "\
 ==7== HEAP SUMMARY:

@@ -93,7 +93,8 @@ enum Command {
         /// Sign + verify iterations per language.
         #[arg(long, default_value_t = 5_000_000)]
         iterations: u64,
-        /// Only these runs (default: all): python, jvm, valgrind.
+        /// Only these runs (default: all): python, jvm, jni (the JVM's direct path under
+        /// `-Xcheck:jni`), valgrind.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         /// Iterations of the Python run under valgrind.
@@ -212,6 +213,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
                 iterations,
                 python: chosen("python"),
                 jvm: chosen("jvm"),
+                jni: chosen("jni"),
                 valgrind_iterations: if chosen("valgrind") {
                     valgrind_iterations
                 } else {
