@@ -298,8 +298,9 @@ def _cores() -> int:
 
 
 # Signing threads per chunk in a pipelined batch: every core but the one this thread needs to
-# pack and split chunks meanwhile. With all cores signing, the two halves only took turns
-# (measured on 2 cores: 250 ns per id with two signing threads, 200 with one).
+# pack and split chunks meanwhile. With all cores signing, the two halves took turns: on 2 cores
+# sign_many cost the sum of the halves measured alone (in one interleaved run, 248 ns per id with
+# two signing threads and 200 with one; on that shared machine later runs overlap in the noise).
 _PIPELINED_THREADS = max(1, _cores() - 1)
 
 
