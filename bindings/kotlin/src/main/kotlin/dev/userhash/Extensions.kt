@@ -51,7 +51,7 @@ fun Keyring.Companion.of(scheme: Scheme, vararg keys: Pair<String, String>): Key
 
 /**
  * The token for this identity, what `sign(Identity(userId, email))` returns, through a direct JNI
- * call: a few hundred nanoseconds, about what a reused `javax.crypto.Mac` costs, where the
+ * call: a few hundred nanoseconds, within 2× of a reused `javax.crypto.Mac`, where the
  * generated `sign(identity)` takes tens of microseconds through JNA (figures in
  * docs/benchmarks.md). Give the fields the scheme signs: the user id, the email, or both.
  *

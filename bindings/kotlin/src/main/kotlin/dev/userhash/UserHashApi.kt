@@ -79,7 +79,7 @@ object UserHash {
         signer.signAt(identity, unixSeconds.toULong())
 
     /** The token for [userId], what `signer.sign(new Identity(userId, null))` returns, through a
-     *  direct JNI call: about as fast as a reused `javax.crypto.Mac`, where `sign(identity)` costs
+     *  direct JNI call: within 2× of a reused `javax.crypto.Mac`, where `sign(identity)` costs
      *  tens of microseconds through JNA. Errors are `sign`'s (see `Signer.sign(userId, email)`). */
     @JvmStatic
     @Throws(UserHashException::class)
