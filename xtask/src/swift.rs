@@ -91,14 +91,9 @@ pub fn test(ctx: &Ctx) -> Outcome {
 /// Runs the Swift demo (`userhash-example demo examples/demo.json`), or `None` when no Swift can
 /// be had here.
 pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
-    let swift = match Swift::find(ctx)? {
-        Ok(swift) => swift,
-        Err(reason) => {
-            eprintln!("swift: {reason}");
-            return Ok(None);
-        }
+    let Some((swift, lib)) = ready(ctx)? else {
+        return Ok(None);
     };
-    let lib = prepare(ctx)?;
     let mut build = swiftpm(ctx, "build", EXAMPLE, &lib);
     build.extend(["--product".into(), "userhash-example".into()]);
     swift.run(ctx, &build, &[])?;
@@ -118,15 +113,23 @@ const BENCH: &str = "bindings/swift/bench";
 /// Builds the benchmark in release mode and runs it; its stdout is one JSON object of medians.
 /// `None` when no Swift can be had here.
 pub fn bench(ctx: &Ctx, quick: bool) -> anyhow::Result<Option<String>> {
-    let swift = match Swift::find(ctx)? {
-        Ok(swift) => swift,
+    let Some((swift, lib)) = ready(ctx)? else {
+        return Ok(None);
+    };
+    Ok(Some(run_bench(ctx, &swift, &lib, quick)?))
+}
+
+/// A Swift toolchain and the staged static library for the demo and the benchmark, or `None`,
+/// with the reason printed, when no Swift can be had here (they are optional; `test` reports
+/// the same case as skipped).
+fn ready(ctx: &Ctx) -> anyhow::Result<Option<(Swift, PathBuf)>> {
+    match Swift::find(ctx)? {
+        Ok(swift) => Ok(Some((swift, prepare(ctx)?))),
         Err(reason) => {
             eprintln!("swift: {reason}");
-            return Ok(None);
+            Ok(None)
         }
-    };
-    let lib = prepare(ctx)?;
-    Ok(Some(run_bench(ctx, &swift, &lib, quick)?))
+    }
 }
 
 /// `swift build -c release` of the benchmark, then one run of it.
