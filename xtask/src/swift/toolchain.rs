@@ -24,7 +24,6 @@ const DEFAULT_ROOT: &str = "/var/cache/userhash/swift-trixie";
 /// Overrides the chroot's location (e.g. to try a fresh creation without touching the cache).
 const ROOT_VARIABLE: &str = "USERHASH_SWIFT_CHROOT";
 const SUITE: &str = "trixie";
-const MIRROR: &str = "http://deb.debian.org/debian";
 /// What the chroot needs beyond debootstrap's minbase: without libc6-dev, no C headers.
 const PACKAGES: [&str; 3] = ["swiftlang", "libc6-dev", "libstdc++-14-dev"];
 /// Written inside the chroot, last, when it is complete; holds the package list.
@@ -232,11 +231,7 @@ impl Chroot {
         );
         let started = std::time::Instant::now();
         let target = &partial.root;
-        cmd!(
-            sh,
-            "debootstrap --variant=minbase {SUITE} {target} {MIRROR}"
-        )
-        .run()?;
+        cmd!(sh, "debootstrap --variant=minbase {SUITE} {target}").run()?;
         partial.complete(ctx)?;
         if self.root.exists() {
             let stale = sibling(&self.root, "stale");
