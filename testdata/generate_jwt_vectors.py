@@ -257,6 +257,26 @@ def explain_case(case_id, scheme, user_id, email, token, first, includes, expect
     }
 
 
+def gate_case(case_id, scheme, enforcement, user_id, email, token, outcome, error=None,
+              claimed=None, now=NOW, label="default"):
+    """The rollout gate's decision on a JWT request: a token is always verified, and with no
+    identity beside it (absent or empty fields) the identity is taken from the verified claims
+    (`claimed`, as {"user_id": ..., "email": ...})."""
+    if enforcement == "off":
+        outcome, error, claimed = "not_checked", None, None
+    would_deny = outcome in ("missing", "invalid")
+    if label == "default":
+        label = labels_for(scheme)[0] if outcome == "verified" else None
+    return {
+        "id": case_id, "source": SOURCE, "scheme": scheme, "keyring": keyring_for(scheme),
+        "enforcement": enforcement, "user_id": user_id, "email": email, "token": token,
+        "now": now, "max_age": None, "max_future_skew": None, "only_label": None,
+        "expected": {"allowed": not (enforcement == "enforce" and would_deny),
+                     "outcome": outcome, "label": label, "error": error,
+                     "would_deny_when_enforced": would_deny, "claimed_identity": claimed},
+    }
+
+
 def tamper_claims(token, change):
     """The same header and signature over edited claims: what a forger can do without the key."""
     header, payload, signature = token.split(".")
@@ -294,6 +314,12 @@ def preset_file(scheme, extra_attributes, required_attributes=None):
     verify = [
         verify_case(f"{slug}-verify-current", scheme, UID, EMAIL, good, valid(lbl[0]), pyjwt=(True, 0)),
         verify_case(f"{slug}-verify-previous", scheme, UID, None, old, valid(lbl[1]), pyjwt=(True, 1)),
+        # No identity beside the token: the verified claims name the user.
+        verify_case(f"{slug}-verify-no-identity", scheme, None, None, good, valid(lbl[0]),
+                    pyjwt=(True, 0)),
+        verify_case(f"{slug}-verify-no-identity-tampered", scheme, None, None,
+                    tamper_claims(good, lambda c: put(c, LAYOUTS[scheme]["user_id"], "43")),
+                    rejected("mismatch"), pyjwt=(False, 0)),
         verify_case(f"{slug}-verify-only-label", scheme, UID, EMAIL, good, rejected("mismatch"),
                     only_label=lbl[1]),
         verify_case(f"{slug}-verify-tampered-user", scheme, "43", EMAIL,
@@ -348,7 +374,7 @@ def preset_file(scheme, extra_attributes, required_attributes=None):
                    user_id=UID, key_id=kid,
                    attributes={**required, "extra_claims": json.dumps({"blob": "x" * 9000})}),
     ]
-    return {"sign": sign, "verify": verify, "errors": errors, "explain": []}
+    return {"sign": sign, "verify": verify, "errors": errors, "explain": [], "gate": []}
 
 
 def zendesk_extras(content):
@@ -450,6 +476,8 @@ def explain_file():
                      "wrong_algorithm", ["wrong_algorithm"]),
         explain_case("jwt-explain-expired", s, UID, EMAIL, pyjwt_sign(key, base),
                      "stale_timestamp", ["stale_timestamp"], now=ISSUED + 86_400),
+        explain_case("jwt-explain-no-identity-expired", s, None, None, pyjwt_sign(key, base),
+                     "stale_timestamp", ["stale_timestamp"], now=ISSUED + 86_400),
         explain_case("jwt-explain-iat-milliseconds", s, UID, EMAIL,
                      pyjwt_sign(key, {**base, "iat": ISSUED * 1000, "exp": ISSUED * 1000 + 3600}),
                      "milliseconds_timestamp", ["milliseconds_timestamp"]),
@@ -493,7 +521,57 @@ def explain_file():
     for case in cases:
         if case["id"] == "jwt-explain-no-known-mistake":
             case["expected"] = {"valid": False, "label": None, "first": None, "includes": []}
-    return {"sign": [], "verify": [], "errors": [], "explain": cases}
+    return {"sign": [], "verify": [], "errors": [], "explain": cases, "gate": []}
+
+
+def gate_file():
+    """The gate on JWTs, above all without an identity beside the token (the user id of a JWT
+    integration lives in the token): verified from the claims, or denied under enforce."""
+    cases = []
+    for scheme in ("intercom-jwt", "zendesk", "featurebase"):
+        key = key_bytes(scheme, SECRETS[scheme][0])
+        kid = signing_kid(scheme)
+        slug = scheme.replace("-jwt", "")
+        good = token_for(scheme, UID, EMAIL)
+        ada = {"user_id": UID, "email": EMAIL}
+        forged = tamper_claims(good, lambda c: put(c, LAYOUTS[scheme]["user_id"], "1"))
+        unsigned = (b64url(b'{"alg":"none","typ":"JWT"}') + "."
+                    + b64url(canonical(claims_for(scheme, "1", None, None, ISSUED)).encode()) + ".")
+        other_key = pyjwt_sign(b"a secret from somewhere else entirely",
+                               claims_for(scheme, "1", None, None, ISSUED), kid)
+        stale_at = ISSUED + DEFAULT_LIFETIME + DEFAULT_SKEW + 1
+        assert pyjwt_verdict(good, key, NOW) and not pyjwt_verdict(forged, key, NOW)
+        assert not pyjwt_verdict(good, key, stale_at)
+        for mode in ("off", "report", "enforce"):
+            def case(name, user_id, email, token, outcome, error=None, claimed=None, now=NOW):
+                if mode == "off" and name not in ("anonymous-genuine", "anonymous-forged"):
+                    return
+                cases.append(gate_case(f"jwt-gate-{slug}-{mode}-{name}", scheme, mode, user_id,
+                                       email, token, outcome, error, claimed, now))
+
+            case("verified", UID, EMAIL, good, "verified")
+            case("another-user", "43", None, good, "invalid", "mismatch")
+            case("missing", UID, None, None, "missing")
+            case("anonymous", None, None, None, "unidentified")
+            case("anonymous-genuine", None, None, good, "verified", claimed=ada)
+            case("empty-user-id-genuine", "", None, good, "verified", claimed=ada)
+            case("anonymous-forged", None, None, forged, "invalid", "mismatch")
+            case("anonymous-alg-none", None, None, unsigned, "invalid", "unsupported_algorithm")
+            case("anonymous-other-key", None, None, other_key, "invalid", "mismatch")
+            case("anonymous-expired", None, None, good, "invalid", "expired", now=stale_at)
+            case("anonymous-not-a-jwt", None, None, "0" * 64, "invalid", "malformed_token")
+    # Featurebase names a user by email alone; intercom-jwt needs its user_id claim.
+    email_only = token_for("featurebase", None, EMAIL)
+    cases.append(gate_case("jwt-gate-featurebase-enforce-anonymous-email-only", "featurebase",
+                           "enforce", None, None, email_only, "verified",
+                           claimed={"user_id": None, "email": EMAIL}))
+    intercom_key = key_bytes("intercom-jwt", SECRETS["intercom-jwt"][0])
+    nobody = pyjwt_sign(intercom_key, claims_for("intercom-jwt", None, EMAIL, None, ISSUED))
+    assert pyjwt_verdict(nobody, intercom_key, NOW)
+    cases.append(gate_case("jwt-gate-intercom-enforce-anonymous-no-user-id-claim",
+                           "intercom-jwt", "enforce", None, None, nobody, "invalid",
+                           "missing_claim"))
+    return {"sign": [], "verify": [], "errors": [], "explain": [], "gate": cases}
 
 
 def custom_file():
@@ -530,6 +608,8 @@ def files():
         "freshchat": ("freshchat (claim names inferred)", freshchat),
         "jwt-custom": ("custom output=jwt schemes and errors common to JWT schemes", custom_file()),
         "jwt-explain": ("diagnosis of rejected JWTs", explain_file()),
+        "jwt-gate": ("the rollout gate on JWTs, with and without an identity beside the token",
+                     gate_file()),
     }
 
 

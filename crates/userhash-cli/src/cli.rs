@@ -218,9 +218,11 @@ pub struct SecretArgs {
     pub label: Option<String>,
 }
 
-/// Who the token is about: at least one of the two.
+/// Who the token is about. Neither is the anonymous identity, which the library refuses with
+/// its `unidentified` error — except `verify` of a JWT, which then reads the user from the
+/// token's verified claims.
 #[derive(Debug, Args)]
-#[group(id = "identity", required = true, multiple = true)]
+#[group(id = "identity", multiple = true)]
 pub struct IdentityArgs {
     /// The user id, exactly as the client sends it.
     #[arg(long, value_name = "ID")]

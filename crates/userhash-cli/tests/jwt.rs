@@ -112,3 +112,41 @@ fn rejections_of_a_jwt_exit_1_with_their_code() {
     .code(1);
     assert_eq!(json(&late)["code"], "expired");
 }
+
+#[test]
+fn verify_without_an_identity_reads_the_user_from_the_claims() {
+    let token = sign(
+        "intercom-jwt",
+        &["--user-id", "42", "--email", "ada@example.com"],
+    );
+    let verdict = json(&verify("intercom-jwt", &token, &[]).success());
+    assert_eq!(verdict["valid"], true);
+    assert_eq!(verdict["claimed_identity"]["user_id"], "42");
+    assert_eq!(verdict["claimed_identity"]["email"], "ada@example.com");
+    // With an identity, that identity is what is verified, and nothing is claimed.
+    let given = json(&verify("intercom-jwt", &token, &["--user-id", "42"]).success());
+    assert!(given["claimed_identity"].is_null(), "{given}");
+
+    // A forged token without an identity is rejected, never waved through.
+    let (head, rest) = token.split_once('.').unwrap();
+    let (_, signature) = rest.split_once('.').unwrap();
+    let forged = format!("{head}.eyJ1c2VyX2lkIjoiMSJ9.{signature}");
+    let rejected = json(&verify("intercom-jwt", &forged, &[]).code(1));
+    assert_eq!(rejected["code"], "mismatch");
+
+    // A hash names no user: without an identity it cannot be verified (an input error).
+    let hash = common::signer("intercom", SECRET)
+        .sign(&userhash::Identity::from_user_id("42"))
+        .unwrap();
+    let assert = run(userhash()
+        .args([
+            "verify",
+            "--scheme",
+            "intercom",
+            "--secret-env",
+            "UH_SECRET",
+        ])
+        .args(["--token", &hash]))
+    .code(2);
+    assert!(one_line_error(&assert).contains("neither a user_id nor an email"));
+}

@@ -30,9 +30,11 @@ mirror_enum! {
         Verified,
         /// An identified user sent no token.
         Missing,
-        /// The token did not verify.
+        /// The token did not verify (a token sent without an identity too, unless the scheme
+        /// is a JWT whose verified claims name the user).
         Invalid,
-        /// Neither user id nor email: an anonymous visitor, verification does not apply.
+        /// Neither user id nor email, and no token: an anonymous visitor, verification does not
+        /// apply.
         Unidentified,
         /// Enforcement is off; nothing was checked.
         NotChecked,
@@ -56,6 +58,9 @@ pub struct Decision {
     pub error_message: Option<String>,
     /// True when enforcement would deny this request: the count to watch in report mode.
     pub would_deny_when_enforced: bool,
+    /// The user the request is from, read from a JWT's verified claims, when the caller gave no
+    /// identity beside the token; absent when the caller's own identity was verified.
+    pub claimed_identity: Option<Identity>,
 }
 
 impl From<CoreDecision> for Decision {
@@ -70,6 +75,7 @@ impl From<CoreDecision> for Decision {
             error_code,
             error_message,
             would_deny_when_enforced,
+            claimed_identity: decision.claimed_identity.map(Into::into),
         }
     }
 }
@@ -90,7 +96,9 @@ impl Gate {
         }))
     }
 
-    /// Decides on a request now. An absent or empty token counts as missing. With `label`
+    /// Decides on a request now. An absent or empty token counts as missing. A token is always
+    /// verified, even without an identity: then a hash is invalid, and a JWT names its user in
+    /// `claimed_identity`. With `label`
     /// (the platform the request claims to come from, e.g. `ios`) the token must have been made
     /// with that platform's key.
     #[uniffi::method(default(token = None, label = None))]

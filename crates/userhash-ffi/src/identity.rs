@@ -19,3 +19,12 @@ impl From<Identity> for CoreIdentity {
         CoreIdentity::new(identity.user_id, identity.email)
     }
 }
+
+impl From<CoreIdentity> for Identity {
+    fn from(identity: CoreIdentity) -> Identity {
+        Identity {
+            user_id: identity.user_id,
+            email: identity.email,
+        }
+    }
+}

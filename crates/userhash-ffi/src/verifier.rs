@@ -40,6 +40,9 @@ pub struct Verified {
     pub timestamp: Option<u64>,
     /// A JWT's claims exactly as signed (JSON text); absent for hashes.
     pub claims: Option<String>,
+    /// The user a JWT's verified claims name, when the caller gave no identity and the verifier
+    /// took it from the token; absent when the caller's identity was verified, and for hashes.
+    pub claimed_identity: Option<Identity>,
 }
 
 impl From<CoreVerified> for Verified {
@@ -49,6 +52,7 @@ impl From<CoreVerified> for Verified {
             fingerprint: verified.fingerprint,
             timestamp: verified.timestamp,
             claims: verified.claims,
+            claimed_identity: verified.claimed_identity.map(Into::into),
         }
     }
 }

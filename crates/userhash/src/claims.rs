@@ -289,6 +289,34 @@ pub(crate) fn check(
     check_times(claims, freshness, now)
 }
 
+/// The identity a genuine token's claims name, for a caller that gave none: every identity claim
+/// the layout has, which must satisfy the scheme's subject exactly as a caller's identity must. A
+/// claim the subject needs and the token lacks is [`Error::MissingClaim`]; an empty or oversized
+/// one is [`Error::InvalidClaim`] (the token is genuine, so these are verdicts on it).
+pub(crate) fn claimed_identity(
+    scheme: &Scheme,
+    layout: &ClaimLayout,
+    claims: &Map<String, Value>,
+) -> Result<Identity> {
+    let user_id = string_at(claims, layout.user_id)?;
+    let email = string_at(claims, layout.email)?;
+    let identity = Identity::new(user_id.map(str::to_owned), email.map(str::to_owned));
+    check_identity(scheme, &identity).map_err(|error| match error {
+        Error::EmptyField { field } => Error::InvalidClaim {
+            claim: dotted(layout.field(field)),
+            reason: "is empty".to_owned(),
+        },
+        Error::IdentifierTooLong { field, len, max } => Error::InvalidClaim {
+            claim: dotted(layout.field(field)),
+            reason: format!("is {len} bytes long; identifiers are limited to {max} bytes"),
+        },
+        Error::MissingField { field, .. } => missing(scheme, layout.field(field)),
+        _ if scheme.subject() == Subject::Email => missing(scheme, layout.email),
+        _ => missing(scheme, layout.user_id),
+    })?;
+    Ok(identity)
+}
+
 /// The identity fields the scheme requires, present and within the limits.
 fn check_identity(scheme: &Scheme, identity: &Identity) -> Result<()> {
     scheme.subject_of(identity)?;

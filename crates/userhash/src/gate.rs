@@ -26,9 +26,11 @@ pub enum Outcome {
     Verified,
     /// An identified user sent no token.
     Missing,
-    /// The token (or the identity it came with) did not verify.
+    /// The token (or the identity it came with) did not verify. A token sent without an identity
+    /// is invalid too, unless the scheme is a JWT whose verified claims name the user.
     Invalid,
-    /// Neither a user id nor an email: an anonymous visitor, to whom verification does not apply.
+    /// Neither a user id nor an email, and no token: an anonymous visitor, to whom verification
+    /// does not apply.
     Unidentified,
     /// Enforcement is off, so nothing was checked.
     NotChecked,
@@ -47,6 +49,10 @@ pub struct Decision {
     pub label: Option<String>,
     /// Why the token was rejected, when [`Outcome::Invalid`].
     pub error: Option<Error>,
+    /// The user the request is from, read from a JWT's verified claims, when the caller gave no
+    /// identity beside the token (see [`Verified::claimed_identity`](crate::Verified)); `None`
+    /// when the caller's own identity was verified.
+    pub claimed_identity: Option<Identity>,
 }
 
 impl Decision {
@@ -71,8 +77,19 @@ impl Decision {
 /// assert_eq!(decision.outcome, Outcome::Missing);  // ...and says what enforcement would do
 /// assert!(decision.would_deny_when_enforced());
 /// assert!(gate.check(&Identity::default(), None).allowed); // anonymous visitors pass
+///
+/// // A token without an identity is never let through unverified: a hash names no user.
+/// let forged = gate.check(&Identity::default(), Some(&"0".repeat(64)));
+/// assert_eq!(forged.outcome, Outcome::Invalid);
+/// assert!(forged.would_deny_when_enforced());
 /// # Ok::<(), userhash::Error>(())
 /// ```
+///
+/// The rule, in every mode but [`Enforcement::Off`]: a request that carries a token is decided
+/// by verifying it, whatever identity came with it. With no identity, a hash scheme cannot verify
+/// (the decision is [`Outcome::Invalid`], with [`Error::Unidentified`]); a JWT scheme verifies the
+/// token and takes the user from its claims ([`Decision::claimed_identity`]). Only a request with
+/// neither an identity nor a token is [`Outcome::Unidentified`], and allowed.
 #[derive(Debug, Clone)]
 pub struct Gate {
     verifier: Verifier,
@@ -141,15 +158,20 @@ impl Gate {
         token: Option<&str>,
         verify: impl FnOnce(&str) -> Result<crate::Verified, Error>,
     ) -> Decision {
+        let mut claimed_identity = None;
         let (outcome, label, error) = if self.enforcement == Enforcement::Off {
             (Outcome::NotChecked, None, None)
-        } else if identity.is_unidentified() {
-            (Outcome::Unidentified, None, None)
         } else {
+            // The token decides, never the identity alone: an anonymous-looking request that
+            // carries a token is verified like any other (and a hash without an identity fails).
             match token.filter(|token| !token.is_empty()) {
+                None if identity.is_unidentified() => (Outcome::Unidentified, None, None),
                 None => (Outcome::Missing, None, None),
                 Some(token) => match verify(token) {
-                    Ok(verified) => (Outcome::Verified, Some(verified.label), None),
+                    Ok(verified) => {
+                        claimed_identity = verified.claimed_identity;
+                        (Outcome::Verified, Some(verified.label), None)
+                    }
                     Err(error) => (Outcome::Invalid, None, Some(error)),
                 },
             }
@@ -162,6 +184,7 @@ impl Gate {
             enforcement: self.enforcement,
             label,
             error,
+            claimed_identity,
         }
     }
 }

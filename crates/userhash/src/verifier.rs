@@ -86,6 +86,10 @@ pub struct Verified {
     /// A JWT's claims exactly as signed (JSON text), for the name, email and attributes the app
     /// server vouched for; `None` for hashes.
     pub claims: Option<String>,
+    /// The user a JWT's verified claims name, when the caller gave no identity (neither a user id
+    /// nor an email) and the verifier took it from the token; `None` when the caller's identity
+    /// was verified, and always for hashes, which name no user.
+    pub claimed_identity: Option<Identity>,
 }
 
 /// Verifies tokens for one scheme against every key of a keyring.
@@ -243,11 +247,15 @@ impl Verifier {
             fingerprint: signer.fingerprint().to_owned(),
             timestamp: parsed.timestamp.map(|ts| ts.seconds),
             claims: None,
+            claimed_identity: None,
         })
     }
 
     /// Verification of a JWT: identity, shape and algorithm, key selection by `kid`, signature,
     /// then — for a genuine token only — its claims and validity period.
+    ///
+    /// A caller with no identity (an app whose user id lives only in the token) gets the one the
+    /// verified claims name, checked against the scheme's subject as a caller's would be.
     fn verify_jwt(
         &self,
         identity: &Identity,
@@ -258,7 +266,10 @@ impl Verifier {
         let Some(layout) = self.scheme.claim_layout() else {
             return Err(Error::Mismatch);
         };
-        self.scheme.subject_of(identity)?;
+        let from_claims = identity.is_unidentified();
+        if !from_claims {
+            self.scheme.subject_of(identity)?;
+        }
         let decoded = jwt::decode(token)?;
         let candidates: Vec<&(String, Signer)> = match decoded.kid.as_deref() {
             Some(kid) => {
@@ -295,10 +306,19 @@ impl Verifier {
             Some(now) => now,
             None => clock::unix_now()?,
         };
+        let claimed_identity = if from_claims {
+            Some(claims::claimed_identity(
+                &self.scheme,
+                layout,
+                &decoded.claims,
+            )?)
+        } else {
+            None
+        };
         let issued_at = claims::check(
             &self.scheme,
             layout,
-            identity,
+            claimed_identity.as_ref().unwrap_or(identity),
             &decoded.claims,
             self.freshness,
             now,
@@ -308,6 +328,7 @@ impl Verifier {
             fingerprint: signer.fingerprint().to_owned(),
             timestamp: issued_at,
             claims: Some(decoded.claims_text),
+            claimed_identity,
         })
     }
 }

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use userhash::{
-    Attributes, Cause, DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Error, ErrorKind,
-    Freshness, Identity, Keyring, Scheme, Secret, Signer, Verifier,
+    Attributes, Cause, DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Enforcement,
+    Error, ErrorKind, Freshness, Gate, Identity, Keyring, Outcome, Scheme, Secret, Signer,
+    Verifier,
 };
 
 fn vectors_dir() -> PathBuf {
@@ -255,6 +256,73 @@ fn explain_cases() {
                 "{context}: token echoed"
             );
         }
+    }
+}
+
+fn enforcement(name: &str) -> Enforcement {
+    match name {
+        "off" => Enforcement::Off,
+        "report" => Enforcement::Report,
+        "enforce" => Enforcement::Enforce,
+        other => panic!("unknown enforcement {other:?}"),
+    }
+}
+
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Verified => "verified",
+        Outcome::Missing => "missing",
+        Outcome::Invalid => "invalid",
+        Outcome::Unidentified => "unidentified",
+        Outcome::NotChecked => "not_checked",
+    }
+}
+
+#[test]
+fn gate_cases() {
+    let cases = cases("gate");
+    assert!(cases.len() > 50);
+    for (file, case) in &cases {
+        let context = format!("{file} {}", id(case));
+        let gate = Gate::new(
+            verifier(case).unwrap_or_else(|e| panic!("{context}: {e}")),
+            enforcement(case["enforcement"].as_str().unwrap()),
+        );
+        let token = case["token"].as_str();
+        let now = number(case, "now").unwrap_or(0);
+        let decision = match text(case, "only_label") {
+            Some(label) => gate.check_label_at(&label, &identity(case), token, now),
+            None => gate.check_at(&identity(case), token, now),
+        };
+        let expected = &case["expected"];
+        assert_eq!(
+            decision.allowed,
+            expected["allowed"].as_bool().unwrap(),
+            "{context}: {decision:?}"
+        );
+        assert_eq!(
+            outcome_name(decision.outcome),
+            expected["outcome"].as_str().unwrap(),
+            "{context}"
+        );
+        assert_eq!(
+            decision.label.as_deref(),
+            expected["label"].as_str(),
+            "{context}"
+        );
+        assert_eq!(
+            decision.error.as_ref().map(|e| e.kind().code()),
+            expected["error"].as_str(),
+            "{context}: {decision:?}"
+        );
+        assert_eq!(
+            decision.would_deny_when_enforced(),
+            expected["would_deny_when_enforced"].as_bool().unwrap(),
+            "{context}"
+        );
+        let claimed = &expected["claimed_identity"];
+        let claimed = (!claimed.is_null()).then(|| identity(claimed));
+        assert_eq!(decision.claimed_identity, claimed, "{context}");
     }
 }
 

@@ -75,14 +75,14 @@ final class VectorTests: XCTestCase {
         for name in try presetNames() {
             XCTAssert(files.contains { $0.name == "\(name).json" }, "no vectors for preset \(name)")
         }
-        let all = files.flatMap { $0.vectors.sign + $0.vectors.verify + $0.vectors.errors + $0.vectors.explain }
+        let all = files.flatMap { $0.vectors.sign + $0.vectors.verify + $0.vectors.errors + $0.vectors.explain + $0.vectors.gate }
         XCTAssertEqual(Set(all.map(\.id)).count, all.count, "case ids are unique")
         print("vectors: \(all.count) cases in \(files.count) files from \(vectorsDirectory.path)")
     }
 
     /// u64 values up to 2^64-1 decode exactly, here and in the files (freshness.json has them).
     func testIntegersDecodeAsUInt64() throws {
-        let json = #"{"sign": [], "verify": [{"id": "x", "scheme": "jimo", "now": 18446744073709551615, "max_age": 18446744073709551614}], "errors": [], "explain": []}"#
+        let json = #"{"sign": [], "verify": [{"id": "x", "scheme": "jimo", "now": 18446744073709551615, "max_age": 18446744073709551614}], "errors": [], "explain": [], "gate": []}"#
         let decoded = try decodeVectors(Data(json.utf8)).verify[0]
         XCTAssertEqual(decoded.now, UInt64.max)
         XCTAssertEqual(decoded.maxAge, UInt64.max - 1)
@@ -153,5 +153,41 @@ final class VectorTests: XCTestCase {
             }
             XCTAssertFalse(diagnosis.summary.contains(token), "\(name): token echoed")
         }
+    }
+
+    func testGate() throws {
+        let all = try cases(\.gate)
+        XCTAssertGreaterThan(all.count, 50)
+        for (name, vector) in all {
+            guard case .decision(let expected) = vector.expected else { XCTFail("\(name): no expected decision"); continue }
+            let enforcement: Enforcement
+            switch vector.enforcement {
+            case "off": enforcement = .off
+            case "report": enforcement = .report
+            case "enforce": enforcement = .enforce
+            default: XCTFail("\(name): unknown enforcement"); continue
+            }
+            let decision = try Gate(verifier: vector.verifier(), enforcement: enforcement).checkAt(
+                identity: vector.identity, token: vector.token, now: vector.now ?? 0, label: vector.onlyLabel)
+            let context = "\(name): \(decision)"
+            XCTAssertEqual(decision.allowed, expected.allowed, context)
+            XCTAssertEqual(outcomeName(decision.outcome), expected.outcome, context)
+            XCTAssertEqual(decision.label, expected.label, context)
+            XCTAssertEqual(decision.errorCode?.name, expected.error, context)
+            XCTAssertEqual(decision.wouldDenyWhenEnforced, expected.wouldDenyWhenEnforced, context)
+            let claimed = expected.claimedIdentity.map { Identity(userId: $0.userId, email: $0.email) }
+            XCTAssertEqual(decision.claimedIdentity, claimed, context)
+        }
+    }
+}
+
+/// The vectors' spelling of a gate outcome.
+func outcomeName(_ outcome: Outcome) -> String {
+    switch outcome {
+    case .verified: return "verified"
+    case .missing: return "missing"
+    case .invalid: return "invalid"
+    case .unidentified: return "unidentified"
+    case .notChecked: return "not_checked"
     }
 }

@@ -30,22 +30,35 @@ struct Case: Decodable {
     }
     /// `expected` of verify and explain cases.
     struct Outcome: Decodable { let valid: Bool, label: String?, error: String?, first: String?, includes: [String]? }
-    /// `expected` is the token in sign cases and an object in verify and explain cases.
+    /// `expected` of gate cases: the decision.
+    struct Decision: Decodable {
+        struct Claimed: Decodable { let userId: String?, email: String? }
+        let allowed: Bool, outcome: String, label: String?, error: String?
+        let wouldDenyWhenEnforced: Bool, claimedIdentity: Claimed?
+    }
+    /// `expected` is the token in sign cases, an outcome in verify and explain cases, and a
+    /// decision in gate cases.
     enum Expected: Decodable {
-        case token(String), outcome(Outcome)
+        case token(String), outcome(Outcome), decision(Decision)
         init(from decoder: Decoder) throws {
             let value = try decoder.singleValueContainer()
-            if let token = try? value.decode(String.self) { self = .token(token) } else { self = .outcome(try value.decode(Outcome.self)) }
+            if let token = try? value.decode(String.self) {
+                self = .token(token)
+            } else if let outcome = try? value.decode(Outcome.self) {
+                self = .outcome(outcome)
+            } else {
+                self = .decision(try value.decode(Decision.self))
+            }
         }
     }
     let id: String, scheme: String, operation: String?, error: String?, expected: Expected?
     let secret: String?, keyring: [Key]?, userId: String?, email: String?, token: String?
     let timestamp: UInt64?, now: UInt64?, maxAge: UInt64?, maxFutureSkew: UInt64?
-    let onlyLabel: String?, expectedLabel: String?
+    let onlyLabel: String?, expectedLabel: String?, enforcement: String?
     let keyId: String?, attributes: Claims?
 }
 
-struct VectorFile: Decodable { let sign: [Case], verify: [Case], errors: [Case], explain: [Case] }
+struct VectorFile: Decodable { let sign: [Case], verify: [Case], errors: [Case], explain: [Case], gate: [Case] }
 
 func decodeVectors(_ data: Data) throws -> VectorFile {
     let decoder = JSONDecoder()

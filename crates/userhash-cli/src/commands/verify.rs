@@ -34,6 +34,10 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
                         .claims
                         .as_deref()
                         .and_then(|claims| serde_json::from_str::<serde_json::Value>(claims).ok()),
+                    "claimed_identity": verified.claimed_identity.as_ref().map(|identity| json!({
+                        "user_id": identity.user_id,
+                        "email": identity.email,
+                    })),
                 }))?;
             } else {
                 let signed_at = verified
@@ -46,6 +50,13 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
                 ))?;
                 if let Some(claims) = &verified.claims {
                     streams.line(&format!("claims: {claims}"))?;
+                }
+                if let Some(identity) = &verified.claimed_identity {
+                    // No --user-id or --email: the user is the one the verified claims name.
+                    streams.line(&format!(
+                        "identity from the token: user_id {:?}, email {:?}",
+                        identity.user_id, identity.email
+                    ))?;
                 }
             }
             Ok(Status::Success)

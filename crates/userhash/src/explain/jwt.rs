@@ -124,7 +124,16 @@ fn claim_finding(
     let scheme = verifier.scheme();
     let layout = scheme.claim_layout()?;
     let freshness = verifier.freshness();
-    let error = claims::check(scheme, layout, identity, &decoded.claims, freshness, now).err()?;
+    // With no identity sent, the verifier checks the token against the one its claims name.
+    let error = if identity.is_unidentified() {
+        claims::claimed_identity(scheme, layout, &decoded.claims)
+            .and_then(|claimed| {
+                claims::check(scheme, layout, &claimed, &decoded.claims, freshness, now)
+            })
+            .err()?
+    } else {
+        claims::check(scheme, layout, identity, &decoded.claims, freshness, now).err()?
+    };
     let (cause, explanation) = match error {
         Error::MissingClaim { claim, .. } => (
             Cause::ClaimMissing,

@@ -115,6 +115,26 @@ class VectorsTest {
         }
     }
 
+    @TestFactory
+    fun gate(): List<DynamicTest> = cases("gate", 50) { case ->
+        val expected = case.node("expected")
+        val enforcement = Enforcement.valueOf(case.text("enforcement")!!.uppercase())
+        val decision = verifier(case).use { verifier ->
+            Gate(verifier, enforcement).use {
+                it.checkAt(case.identity, case.text("token"), case.u64("now") ?: 0uL, case.text("only_label"))
+            }
+        }
+        val context = "$case: $decision"
+        assertEquals(expected.get("allowed").booleanValue(), decision.allowed, context)
+        assertEquals(expected.get("outcome").textValue(), decision.outcome.name.lowercase(), context)
+        assertEquals(expected.get("label").textValue(), decision.label, context)
+        assertEquals(expected.get("error").textValue(), decision.errorCode?.let { errorCodeName(it) }, context)
+        assertEquals(expected.get("would_deny_when_enforced").booleanValue(), decision.wouldDenyWhenEnforced, context)
+        val claimed = expected.get("claimed_identity").takeUnless { it.isNull }
+            ?.let { Identity(userId = it.get("user_id").textValue(), email = it.get("email").textValue()) }
+        assertEquals(claimed, decision.claimedIdentity, context)
+    }
+
     @Test
     fun `every preset has a vector file`() {
         for (name in presetNames()) assertTrue(Files.exists(Vectors.dir.resolve("$name.json")), "no vectors for $name")
