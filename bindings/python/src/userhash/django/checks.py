@@ -1,0 +1,45 @@
+"""System checks: ``manage.py check`` (and ``runserver``, ``migrate``) name every bad setting.
+
+``userhash.E001``: a value of ``settings.USERHASH`` (or of a ``USERHASH_*`` environment
+variable) is wrong; ``userhash.E002``: the gate middleware cannot start with these settings;
+``userhash.E003``: the gate middleware comes before Django's authentication middleware, so it
+would see no user.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from django.conf import settings as django_settings
+from django.core import checks
+
+from . import conf
+
+#: The middleware the gate needs before it.
+AUTHENTICATION = "django.contrib.auth.middleware.AuthenticationMiddleware"
+#: The gate.
+GATE = "userhash.django.middleware.GateMiddleware"
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMessage]:
+    """The userhash checks (registered by the app under the tag ``userhash``)."""
+    found = [
+        checks.Error(f"{problem.setting} {problem.message}", hint=problem.hint, id="userhash.E001")
+        for problem in conf.problems()
+    ]
+    middleware = list(getattr(django_settings, "MIDDLEWARE", None) or [])
+    if found or GATE not in middleware:
+        return found
+    found.extend(
+        checks.Error(f"{problem.setting} {problem.message}", hint=problem.hint, id="userhash.E002")
+        for problem in conf.gate_problems()
+    )
+    if AUTHENTICATION not in middleware[: middleware.index(GATE)]:
+        found.append(
+            checks.Error(
+                f"MIDDLEWARE lists {GATE} without {AUTHENTICATION} before it",
+                hint="the gate checks the request's user: put it after the authentication middleware",
+                id="userhash.E003",
+            )
+        )
+    return found
