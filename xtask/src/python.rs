@@ -12,21 +12,32 @@ use crate::workspace::{Ctx, on_path};
 const BUILD_REQUIREMENTS: &str = "bindings/python/requirements-build.txt";
 /// What tests it.
 const TEST_REQUIREMENTS: &str = "bindings/python/requirements-test.txt";
+/// The web frameworks and the browser driver the integration suites run with.
+const WEB_REQUIREMENTS: &str = "bindings/python/requirements-web.txt";
+/// The wheel's extras the integration suites need.
+const WEB_EXTRAS: &str = "[django,drf,fastapi,flask]";
 
-/// Builds the wheel, installs it alone into a fresh virtualenv and imports it, then runs the
-/// pytest suites (the binding's and the example server's) and mypy against the installed wheel.
+/// Builds the wheel, installs it alone into a fresh virtualenv and imports it, then adds its web
+/// extras and runs the pytest suites (the binding's, the framework integrations' as real servers,
+/// the example servers' and the browser test) and mypy against the installed wheel.
+///
+/// The browser test needs Chromium, installed here when missing; where it cannot be had, every
+/// other suite still runs, and the step reports itself skipped with the reason.
 pub fn test(ctx: &Ctx) -> Outcome {
     if !on_path("python3") {
         return Outcome::Skipped("no python3 on PATH; install Python >= 3.9".to_owned());
     }
+    let browser = crate::browser::ensure(ctx);
     let run = || -> anyhow::Result<String> {
         let sh = &ctx.sh;
         let venv = fresh_venv_with_wheel(ctx)?;
         let python = venv.join("bin/python");
         let requirements = ctx.path(TEST_REQUIREMENTS);
+        let web = ctx.path(WEB_REQUIREMENTS);
+        let with_extras = format!("{}{WEB_EXTRAS}", built_wheel(ctx)?.display());
         cmd!(
             sh,
-            "{python} -m pip install --quiet --requirement {requirements}"
+            "{python} -m pip install --quiet {with_extras} --requirement {requirements} --requirement {web}"
         )
         .run()?;
         // The JWT vectors come from PyJWT, a test requirement, so they are checked here.
@@ -39,11 +50,21 @@ pub fn test(ctx: &Ctx) -> Outcome {
         // The benchmark still runs (tiny counts; its figures are not judged here).
         run_bench(ctx, &python, true).context("the Python benchmark's smoke run")?;
         Ok(format!(
-            "wheel installed alone into {} and imported; JWT vectors fresh (PyJWT); pytest; bench smoke",
-            venv.display()
+            "wheel installed alone into {} and imported; JWT vectors fresh (PyJWT); pytest (with Django, FastAPI, Flask as real servers{}); bench smoke",
+            venv.display(),
+            if browser.is_ok() {
+                ", headless Chromium"
+            } else {
+                ""
+            }
         ))
     };
-    run().into()
+    match (run(), browser) {
+        (Ok(_), Err(reason)) => Outcome::Skipped(format!(
+            "the browser test: {reason} (every other Python suite passed)"
+        )),
+        (result, _) => result.into(),
+    }
 }
 
 /// The binding's benchmark harness, run by `bench` (and, with `--quick`, by `test` as a smoke).
@@ -94,6 +115,14 @@ fn fresh_venv_with_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     Ok(venv)
 }
 
+/// The wheel `build_wheel` left in target/wheels.
+fn built_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    std::fs::read_dir(ctx.target().join("wheels"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
+        .context("no wheel in target/wheels")
+}
+
 /// `maturin build --release` into target/wheels; returns the wheel.
 pub fn build_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     let sh = &ctx.sh;
@@ -105,11 +134,7 @@ pub fn build_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     }
     let _package = sh.push_dir(ctx.path("bindings/python"));
     cmd!(sh, "{maturin} build --release --quiet --out {out}").run()?;
-    let wheel = std::fs::read_dir(&out)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
-        .context("maturin produced no wheel")?;
-    Ok(wheel)
+    built_wheel(ctx).context("maturin produced no wheel")
 }
 
 /// A virtualenv with maturin, made once and remade when its requirements change.
