@@ -157,7 +157,8 @@ fn installed_jar_classpath(ctx: &Ctx) -> anyhow::Result<std::ffi::OsString> {
         .env_remove(HOST_LIBRARY_PATH)
         .run()?;
     let target = project.join("target");
-    let mut classpath = vec![target.join("userhash-0.1.0-SNAPSHOT.jar")];
+    let mut classpath =
+        vec![target.join(format!("userhash-{}.jar", crate::dist::version::VERSION))];
     for entry in std::fs::read_dir(target.join("runtime-dependencies"))? {
         classpath.push(entry?.path());
     }

@@ -7,6 +7,7 @@ mod bench;
 mod browser;
 mod build;
 mod demo;
+mod dist;
 mod fuzz;
 mod kotlin;
 mod leak;
@@ -104,6 +105,11 @@ enum Command {
     },
     /// The dudect-style timing test of verification: Welch's t over timed verifications of two
     /// classes of forgery, and a control that must leak. Never part of `test`.
+    /// Print the workspace's one version, or set it (Cargo.toml and every Maven coordinate).
+    Version {
+        /// The new version (e.g. 0.2.0); without it, print the current one.
+        set: Option<String>,
+    },
     Timing {
         /// Timed verifications per run.
         #[arg(long, default_value_t = 2_000_000)]
@@ -125,10 +131,18 @@ pub enum Lang {
     Kotlin,
     /// The SwiftPM package.
     Swift,
+    /// Not a language: the release artifacts and their metadata (see `dist.rs`).
+    Reach,
 }
 
 impl Lang {
-    const ALL: [Lang; 4] = [Lang::Rust, Lang::Python, Lang::Kotlin, Lang::Swift];
+    const ALL: [Lang; 5] = [
+        Lang::Rust,
+        Lang::Python,
+        Lang::Kotlin,
+        Lang::Swift,
+        Lang::Reach,
+    ];
 
     fn selected(chosen: &[Lang]) -> Vec<Lang> {
         if chosen.is_empty() {
@@ -148,6 +162,7 @@ impl Lang {
             Lang::Python => "python",
             Lang::Kotlin => "kotlin",
             Lang::Swift => "swift",
+            Lang::Reach => "reach",
         }
     }
 }
@@ -182,6 +197,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
                     Lang::Python => python::test(ctx),
                     Lang::Kotlin => kotlin::test(ctx),
                     Lang::Swift => swift::test(ctx),
+                    Lang::Reach => dist::test(ctx),
                 };
                 report.record(lang.name(), outcome);
             }
@@ -224,5 +240,12 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
             leak::run(ctx, &what)
         }
         Command::Timing { samples, seed } => timing::run(ctx, samples, seed),
+        Command::Version { set } => {
+            match set {
+                Some(new) => dist::version::set(ctx, &new)?,
+                None => println!("{}", dist::version::VERSION),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
