@@ -261,6 +261,20 @@ pub enum Error {
         /// What is wrong, without the claim's value.
         reason: String,
     },
+    /// A field of a packed batch item is not valid UTF-8 (or, from a language whose strings are
+    /// UTF-16, holds a lone surrogate): it has no text to sign.
+    #[error("the {field} is not valid UTF-8 text")]
+    NotUtf8 {
+        /// The field whose bytes are not UTF-8.
+        field: Field,
+    },
+    /// The buffers of a packed batch do not describe whole items (see
+    /// [`PackedBatch`](crate::PackedBatch)); nothing was signed.
+    #[error("malformed packed batch: {reason}")]
+    MalformedBatch {
+        /// What does not add up, without any item's bytes.
+        reason: String,
+    },
     /// The JWT is genuine but its `exp` has passed, beyond the allowed clock skew.
     #[error(
         "the token is genuine but expired {ago} s ago (its exp claim); the allowed clock skew is {leeway} s"
@@ -324,11 +338,15 @@ pub enum ErrorKind {
     MissingClaim,
     /// See [`Error::InvalidClaim`].
     InvalidClaim,
+    /// See [`Error::NotUtf8`].
+    NotUtf8,
+    /// See [`Error::MalformedBatch`].
+    MalformedBatch,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 24] = [
+    pub const ALL: [ErrorKind; 26] = [
         ErrorKind::UnknownScheme,
         ErrorKind::InvalidScheme,
         ErrorKind::EmptySecret,
@@ -353,6 +371,8 @@ impl ErrorKind {
         ErrorKind::UnknownKeyId,
         ErrorKind::MissingClaim,
         ErrorKind::InvalidClaim,
+        ErrorKind::NotUtf8,
+        ErrorKind::MalformedBatch,
     ];
 
     /// The stable snake_case code used by the vectors, the CLI's `--json` output and logs.
@@ -382,6 +402,8 @@ impl ErrorKind {
             ErrorKind::UnknownKeyId => "unknown_key_id",
             ErrorKind::MissingClaim => "missing_claim",
             ErrorKind::InvalidClaim => "invalid_claim",
+            ErrorKind::NotUtf8 => "not_utf8",
+            ErrorKind::MalformedBatch => "malformed_batch",
         }
     }
 
@@ -425,6 +447,8 @@ impl Error {
             Error::UnknownKeyId { .. } => ErrorKind::UnknownKeyId,
             Error::MissingClaim { .. } => ErrorKind::MissingClaim,
             Error::InvalidClaim { .. } => ErrorKind::InvalidClaim,
+            Error::NotUtf8 { .. } => ErrorKind::NotUtf8,
+            Error::MalformedBatch { .. } => ErrorKind::MalformedBatch,
             // One kind for both expiry rules, so gates, logs and vectors treat them alike.
             Error::PastExpiry { .. } => ErrorKind::Expired,
         }

@@ -3,6 +3,7 @@
 // crate's JNI module needs it).
 #![forbid(unsafe_code)]
 
+mod batch;
 mod claims;
 mod clock;
 mod error;
@@ -16,9 +17,11 @@ pub mod presets;
 mod scheme;
 mod secret;
 mod signer;
+mod split;
 mod token;
 mod verifier;
 
+pub use batch::{ABSENT_LENGTH, BatchFailure, BatchFields, BatchTokens, PackedBatch};
 pub use claims::{Attributes, ClaimLayout, ClaimPath, DEFAULT_JWT_LIFETIME_SECONDS};
 pub use error::{Error, ErrorKind, Field, Result, TokenDefect};
 pub use explain::{Cause, Diagnosis, Finding};
@@ -30,7 +33,8 @@ pub use mac::{MAC_LEN, hmac_sha256};
 pub use presets::{Confidence, Preset};
 pub use scheme::{CUSTOM_SCHEME_NAME, Encoding, KeyEncoding, Scheme, Subject, TimestampPlacement};
 pub use secret::Secret;
-pub use signer::Signer;
+pub use signer::{BatchOptions, Signer};
+pub use split::{MIN_ITEMS_PER_THREAD, Split};
 pub use verifier::{
     DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Freshness, Verified, Verifier,
 };

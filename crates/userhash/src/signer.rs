@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::batch::{BatchFailure, BatchTokens, Cursor, PackedBatch};
 use crate::claims::{self, Attributes};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -11,7 +12,21 @@ use crate::keyring::check_label;
 use crate::mac::{MAC_LEN, MacKey};
 use crate::scheme::{Scheme, SubjectParts, TIMESTAMP_SEPARATOR};
 use crate::secret::Secret;
+use crate::split::Split;
 use crate::token::{Decimal, write_token};
+
+/// Room reserved per token in a batch: a hex token and its newline (longer tokens grow it).
+const TYPICAL_LINE_BYTES: usize = 65;
+
+/// How a packed batch is signed: the threads it may use and the time its tokens carry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchOptions {
+    /// The most signing threads (0: one per core). A caller that overlaps its own work with the
+    /// call leaves itself a core this way.
+    pub max_threads: usize,
+    /// The time every token carries, for schemes with one; `None` reads the clock once.
+    pub at: Option<u64>,
+}
 
 /// Signs identities under one scheme with one key.
 ///
@@ -183,50 +198,117 @@ impl Signer {
         self.scheme.is_timestamped() || self.scheme.is_jwt()
     }
 
-    /// Signs many identities, one result per identity, in order, using every core for large
-    /// batches. A bad identity yields an error in its slot and does not stop the others.
-    /// Timestamped schemes read the clock once, so the whole batch carries one timestamp.
-    pub fn sign_batch(&self, identities: &[Identity]) -> Vec<Result<String>> {
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        self.sign_batch_with_threads(identities, threads)
+    /// The one clock rule of every batch: the time all of one batch's tokens carry. `at` when
+    /// given; otherwise, for schemes whose tokens carry a time, the system clock read once for
+    /// the whole batch; `None` for schemes without one.
+    ///
+    /// # Errors
+    /// [`Error::TimestampNotApplicable`] when `at` is given to a scheme whose tokens carry no
+    /// time; [`Error::ClockBeforeEpoch`].
+    pub fn batch_time(&self, at: Option<u64>) -> Result<Option<u64>> {
+        match (self.uses_clock(), at) {
+            (true, Some(at)) => Ok(Some(at)),
+            (true, None) => clock::unix_now().map(Some),
+            (false, Some(_)) => Err(Error::TimestampNotApplicable {
+                scheme: self.scheme.name().to_owned(),
+            }),
+            (false, None) => Ok(None),
+        }
     }
 
-    /// [`Signer::sign_batch`] on at most `threads` threads (1 signs on the calling thread).
+    /// Signs many identities, one result per identity, in order, using every core for large
+    /// batches. A bad identity yields an error in its slot and does not stop the others.
+    /// Timestamped schemes read the clock once, so the whole batch carries one timestamp
+    /// ([`Signer::batch_time`]).
+    pub fn sign_batch(&self, identities: &[Identity]) -> Vec<Result<String>> {
+        self.sign_batch_with_threads(identities, 0)
+    }
+
+    /// [`Signer::sign_batch`] on at most `threads` threads (0: one per core; 1 signs on the
+    /// calling thread).
     pub fn sign_batch_with_threads(
         &self,
         identities: &[Identity],
         threads: usize,
     ) -> Vec<Result<String>> {
-        /// Below this many identities per thread, starting a thread costs more than it saves.
-        const MIN_PER_THREAD: usize = 2048;
-        let timestamp = match self.uses_clock().then(clock::unix_now).transpose() {
+        let timestamp = match self.batch_time(None) {
             Ok(timestamp) => timestamp,
             Err(error) => return identities.iter().map(|_| Err(error.clone())).collect(),
         };
-        let sign_one = |identity: &Identity| {
-            let mut token = String::new();
-            self.write(identity, timestamp, &mut token).map(|()| token)
-        };
-        let threads = threads.min(identities.len() / MIN_PER_THREAD).max(1);
-        if threads == 1 {
-            return identities.iter().map(sign_one).collect();
+        let split = Split::new(identities.len(), threads);
+        let mut runs: Vec<Vec<Result<String>>> = vec![Vec::new(); split.runs().len()];
+        split.run(
+            &mut runs,
+            |run, results| {
+                results.extend(
+                    identities
+                        .get(run)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|identity| {
+                            let mut token = String::new();
+                            self.write(identity, timestamp, &mut token).map(|()| token)
+                        }),
+                );
+            },
+            || (),
+        );
+        runs.into_iter().flatten().collect()
+    }
+
+    /// Signs every item of a packed batch (see [`PackedBatch`]), on every core for large
+    /// batches: the bindings' bulk call. Each item is signed exactly as [`Signer::sign_at`]
+    /// signs it at the batch's time ([`Signer::batch_time`] of `options.at`); an item that
+    /// cannot be signed fails alone, with its error in [`BatchTokens::failures`].
+    ///
+    /// # Errors
+    /// Only what stops the whole batch: the clock rule's errors.
+    pub fn sign_packed(
+        &self,
+        batch: &PackedBatch<'_>,
+        options: BatchOptions,
+    ) -> Result<BatchTokens> {
+        let timestamp = self.batch_time(options.at)?;
+        let split = Split::new(batch.len(), options.max_threads);
+        let starts: Vec<usize> = split.runs().iter().map(|run| run.start).collect();
+        let cursors = batch.cursors(&starts);
+        let mut runs: Vec<(Option<Cursor<'_>>, BatchTokens)> = cursors
+            .into_iter()
+            .map(|cursor| (Some(cursor), BatchTokens::default()))
+            .collect();
+        split.run(
+            &mut runs,
+            |run, (cursor, out)| {
+                let Some(mut cursor) = cursor.take() else {
+                    return;
+                };
+                out.lines.reserve(run.len() * TYPICAL_LINE_BYTES);
+                let mut identity = Identity::default();
+                let mut token = String::with_capacity(TYPICAL_LINE_BYTES);
+                for index in run {
+                    let signed = cursor
+                        .read_item(&mut identity)
+                        .and_then(|()| self.write(&identity, timestamp, &mut token));
+                    match signed {
+                        Ok(()) => out.lines.push_str(&token),
+                        Err(error) => out.failures.push(BatchFailure { index, error }),
+                    }
+                    out.lines.push('\n');
+                }
+            },
+            || (),
+        );
+        let mut all = BatchTokens::default();
+        for (_, run) in runs {
+            if all.lines.is_empty() {
+                // The first run's buffer becomes the result: only the later runs are copied.
+                all.lines = run.lines;
+            } else {
+                all.lines.push_str(&run.lines);
+            }
+            all.failures.extend(run.failures);
         }
-        let chunk = identities.len().div_ceil(threads);
-        let sign_one = &sign_one;
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = identities
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(sign_one).collect::<Vec<_>>()))
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
+        Ok(all)
     }
 
     /// Signs `identity` with an optional embedded timestamp (a JWT's issue time) into `out`.

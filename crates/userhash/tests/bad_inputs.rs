@@ -12,8 +12,8 @@ use std::path::Path;
 
 use serde_json::Value;
 use userhash::{
-    DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Error, Freshness, Identity, Keyring,
-    Scheme, Secret, Signer, Verifier,
+    BatchFields, BatchOptions, DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Error,
+    Freshness, Identity, Keyring, PackedBatch, Scheme, Secret, Signer, Verifier,
 };
 
 fn matrix() -> Value {
@@ -180,6 +180,16 @@ fn run(row: &Row<'_>, operation: &str) -> Result<Success, Error> {
                 row.now(),
             )
             .map(|_| Success::Done),
+        "sign_packed" => {
+            let hex = |key: &str| hex::decode(row.required(key)).expect("hex");
+            let (data, lengths) = (hex("packed_data_hex"), hex("packed_lengths_hex"));
+            let batch = PackedBatch::from_lengths(BatchFields::UserId, &data, &lengths)?;
+            let tokens = row.signer()?.sign_packed(&batch, BatchOptions::default())?;
+            match tokens.failures.into_iter().next() {
+                Some(failure) => Err(failure.error),
+                None => Ok(Success::Token(tokens.lines.trim_end().to_owned())),
+            }
+        }
         other => panic!("{}: unknown operation {other}", row.id),
     }
 }

@@ -144,6 +144,18 @@ fn every_message() {
             },
             "the JWT claim \"exp\" is invalid: must be a whole, non-negative number of seconds since 1970",
         ),
+        (
+            Error::NotUtf8 {
+                field: Field::Email,
+            },
+            "the email is not valid UTF-8 text",
+        ),
+        (
+            Error::MalformedBatch {
+                reason: "the lengths do not add up to the 3 bytes of data".into(),
+            },
+            "malformed packed batch: the lengths do not add up to the 3 bytes of data",
+        ),
     ];
     assert_eq!(table.len(), ErrorKind::ALL.len(), "one row per kind");
     // The second expiry rule shares the Expired kind, so gates and vectors treat both alike.

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use csv::ByteRecord;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value, json};
-use userhash::{Identity, Signer, Subject};
+use userhash::{ErrorKind, Identity, Signer, Split, Subject};
 
 use crate::args::{self, Keys};
 use crate::cli::{BatchArgs, Format};
@@ -52,7 +52,16 @@ pub fn run(args: &BatchArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
     }
     let keys = Keys::from_flags(&args.scheme, &args.secret, &mut *streams.stdin)?;
     let (_, signer) = keys.signer()?;
-    let at = args::signing_time(&keys.scheme, args.at)?;
+    // The one clock rule of every batch path (the core's): `--at`, or the clock read once.
+    let at = signer
+        .batch_time(args.at)
+        .map_err(|error| match error.kind() {
+            ErrorKind::TimestampNotApplicable => CliError::Usage(format!(
+                "--at: scheme {} does not embed a timestamp; drop --at",
+                keys.scheme
+            )),
+            _ => CliError::core(error),
+        })?;
     let threads = match args.threads {
         Some(threads) => usize::from(threads),
         None => thread::available_parallelism().map_or(1, NonZeroUsize::get),
@@ -335,44 +344,28 @@ where
     while current.filled > 0 {
         signed.iter_mut().for_each(Part::clear);
         let rows = current.rows();
-        let per_worker = rows.len().div_ceil(shape.threads).max(1);
         let next_chunk = &mut next;
         let previous = &to_write;
-        let step = thread::scope(|scope| {
-            let workers: Vec<_> = rows
-                .chunks(per_worker)
-                .zip(signed.iter_mut())
-                .map(|(slice, part)| {
-                    scope.spawn(move || {
-                        // Work on a copy on this thread's stack: the parts sit side by side in
-                        // one Vec, and per-row updates to shared cache lines would serialise
-                        // the workers (false sharing).
-                        let mut local = std::mem::take(part);
-                        signer.sign_rows(slice, &mut local);
-                        *part = local;
-                    })
-                })
-                .collect();
-            // Meanwhile: write the previous chunk, in order, and read the next one.
-            let io = (|| {
+        // The core's splitter: contiguous runs of rows on scoped threads, each into its own
+        // part; meanwhile this thread writes the previous chunk, in order, and reads the next.
+        Split::new(rows.len(), shape.threads).run(
+            &mut signed,
+            |run, part| {
+                // Work on a copy on this thread's stack: the parts sit side by side in one Vec,
+                // and per-row updates to shared cache lines would serialise the workers (false
+                // sharing).
+                let mut local = std::mem::take(part);
+                signer.sign_rows(rows.get(run).unwrap_or_default(), &mut local);
+                *part = local;
+            },
+            || {
                 if pending {
                     sink.write_parts(previous, reporter)?;
                     reporter.advance(reader.bytes_read());
                 }
                 next_chunk.fill(reader)
-            })();
-            let panicked = workers
-                .into_iter()
-                .map(thread::ScopedJoinHandle::join)
-                .any(|joined| joined.is_err());
-            if panicked {
-                return Err(CliError::Input(
-                    "internal error: a signing thread panicked".to_owned(),
-                ));
-            }
-            io
-        });
-        step?;
+            },
+        )?;
         std::mem::swap(&mut signed, &mut to_write);
         std::mem::swap(&mut current, &mut next);
         pending = true;
