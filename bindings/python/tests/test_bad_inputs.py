@@ -31,11 +31,12 @@ MATRIX: dict[str, Any] = json.loads(
 CANARY: dict[str, str] = MATRIX["canary"]
 LANGUAGES = {"rust", "python", "kotlin", "swift", "cli"}
 OPERATIONS = {
-    "scheme", "secret", "sign", "sign_at", "keyring", "signer", "verify", "verify_at", "explain_at"
+    "scheme", "secret", "sign", "sign_at", "keyring", "signer", "verify", "verify_at", "explain_at",
+    "sign_packed",
 }
 INPUTS = {
     "scheme", "secret", "keyring", "user_id", "email", "timestamp", "token", "now", "label",
-    "max_age", "max_future_skew",
+    "max_age", "max_future_skew", "packed_data_hex", "packed_lengths_hex",
 }
 
 

@@ -119,6 +119,17 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
         UserHashError.MissingClaim,
         lambda: Signer(Scheme.by_name("pendo"), SECRET).sign_at(ALICE, NOW),
     ),
+    # Packed batches (issue 14 item 13): their own codes, not missing_field.
+    "not_utf8": (
+        UserHashError.NotUtf8,
+        lambda: Signer(INTERCOM, SECRET).sign_utf8(b"\xff", b"", 1),
+    ),
+    "malformed_batch": (
+        UserHashError.MalformedBatch,
+        lambda: Signer(INTERCOM, SECRET).sign_packed(
+            userhash.PackedFields.USER_ID, b"a", (2).to_bytes(4, "little")
+        ),
+    ),
     "invalid_claim": (
         UserHashError.InvalidClaim,
         lambda: Signer(ZENDESK, SECRET).with_key_id("app_1").sign_at(

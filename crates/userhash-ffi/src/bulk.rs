@@ -1,46 +1,31 @@
-//! Fast paths across the FFI boundary: the bindings' `sign_many`, and Python's `sign`.
+//! The bindings' bulk call across the FFI boundary: [`Signer::sign_packed`] (and its lines
+//! form), over the core's [`PackedBatch`] — the one validated view, thread splitter and clock
+//! rule every batch path shares — plus [`Signer::sign_utf8`], Python's single-identity path.
 //!
 //! Why they exist: a uniffi call converts every argument and result one value at a time in the
-//! foreign language (in Python, each `Identity` record is written field by field into a buffer
-//! that Rust allocates, and each `String` result is copied out and freed, each step a call
-//! through ctypes). For one identity that conversion costs many times the two SHA-256
-//! compressions of the signature itself; for a million it dominates everything. So:
-//!
-//! - [`Signer::sign_packed`] takes every identity in **one** buffer of UTF-8 bytes plus **one**
-//!   buffer of lengths, borrowed without a copy (`&[u8]`), signs on every core, and returns every
-//!   token in **one** string. A bad item is reported by index and code and does not stop the
-//!   others.
-//! - [`Signer::sign_utf8`] signs one identity given as borrowed UTF-8 bytes (no buffer to
-//!   allocate for the argument) and returns the token.
-//!
-//! The layout is plain so that every binding can pack and unpack it with its own bulk
-//! primitives (Python's `str.join`, `array` and `str.split`; a JVM `ByteBuffer`; Swift `Data`):
-//! any byte sequence survives, NUL and newline included, because items are delimited by length,
-//! never by a separator. Every rule still lives in the core: items are signed with
-//! [`userhash::Signer::sign_into`], exactly as [`Signer::sign`](crate::Signer::sign) signs them.
+//! foreign language; for a million identities that conversion dominates everything. A packed
+//! batch crosses as two flat buffers, borrowed without a copy, and its tokens come back as one
+//! string. The layout is the core's ([`userhash::PackedBatch`]); this module only encodes the
+//! result as text, the one encoder of it.
 
 use std::fmt::Write as _;
 
-use userhash::{Identity as CoreIdentity, Signer as CoreSigner};
+use userhash::{
+    BatchFields, BatchOptions, BatchTokens, Identity as CoreIdentity, PackedBatch,
+    Signer as CoreSigner,
+};
 
-use crate::{Result, Signer, UserHashError};
+use crate::lane::generated_call;
+use crate::{Result, Signer};
 
 /// The length that marks a field as absent in [`Signer::sign_packed`]'s `lengths` (`0xFFFFFFFF`,
 /// i.e. `u32::MAX`); a length of 0 is a present but empty field, which signing rejects.
-pub const PACKED_ABSENT: u32 = u32::MAX;
+pub const PACKED_ABSENT: u32 = userhash::ABSENT_LENGTH;
 
 /// Bit of [`Signer::sign_utf8`]'s `present` that says the user id is given.
 const PRESENT_USER_ID: u8 = 1;
 /// Bit of [`Signer::sign_utf8`]'s `present` that says the email is given.
 const PRESENT_EMAIL: u8 = 2;
-
-/// Below this many items per thread, starting a thread costs more than it saves (the core's
-/// batch uses the same figure).
-const MIN_ITEMS_PER_THREAD: usize = 2048;
-
-/// Room reserved per output line: a hex token and its newline (longer tokens just grow the
-/// buffer).
-const TYPICAL_LINE_BYTES: usize = 65;
 
 /// Which identity fields each item of a packed batch carries, in `lengths` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -53,12 +38,12 @@ pub enum PackedFields {
     UserIdAndEmail,
 }
 
-impl PackedFields {
-    /// Lengths per item.
-    fn width(self) -> usize {
-        match self {
-            PackedFields::UserId | PackedFields::Email => 1,
-            PackedFields::UserIdAndEmail => 2,
+impl From<PackedFields> for BatchFields {
+    fn from(fields: PackedFields) -> BatchFields {
+        match fields {
+            PackedFields::UserId => BatchFields::UserId,
+            PackedFields::Email => BatchFields::Email,
+            PackedFields::UserIdAndEmail => BatchFields::UserIdAndEmail,
         }
     }
 }
@@ -81,24 +66,17 @@ impl Signer {
     /// token, or an empty line where the item could not be signed. After them comes one line
     /// per failed item, in input order: `!`, the item's index in decimal, a space, and its error
     /// code as `error_code_name` spells it (`!3 empty_field`). Tokens are ASCII and never contain
-    /// `\n` or `!`. Text rather than lists because one string crosses the boundary without a
-    /// copy and every language splits lines with a bulk primitive, where a list would be
-    /// converted item by item.
+    /// `\n` or `!`.
     ///
-    /// Each item is signed exactly as `sign` would sign it; timestamped schemes stamp each item
-    /// with the clock as it is signed. An item that cannot be signed (an empty or absent field,
-    /// too long, not UTF-8) fails alone. (Bytes that are not UTF-8 are reported as
-    /// `missing_field`: the identity has no such field as text, and the core has no code of its
-    /// own for them.)
+    /// Each item is signed exactly as `sign_at` signs it at the batch's one time: the clock is
+    /// read once per call, for schemes whose tokens carry a time. An item that cannot be signed
+    /// (an empty or absent field, too long, not UTF-8: `not_utf8`) fails alone.
     ///
-    /// `max_threads` caps the signing threads; 0 (the default) means one per core. A caller that
-    /// overlaps its own work with the call (Python's `sign_many` packs and splits chunks while
-    /// the previous one is signed) leaves itself a core this way.
+    /// `max_threads` caps the signing threads; 0 (the default) means one per core.
     ///
     /// # Errors
-    /// [`UserHashError::MissingField`] when the buffers do not describe a whole number of items:
-    /// `lengths` is not a multiple of the item's width, or the lengths add up to more or fewer
-    /// bytes than `data` holds. Nothing is signed then.
+    /// [`UserHashError::MalformedBatch`] when the buffers do not describe a whole number of
+    /// items. Nothing is signed then.
     #[uniffi::method(default(max_threads = 0))]
     pub fn sign_packed(
         &self,
@@ -107,20 +85,20 @@ impl Signer {
         lengths: &[u8],
         max_threads: u32,
     ) -> Result<String> {
-        let layout = Layout::read(fields, data, lengths, 0)?;
-        Ok(sign_layout(&self.inner, &layout, max_threads))
+        generated_call();
+        let batch = PackedBatch::from_lengths(fields.into(), data, lengths)?;
+        sign_to_text(&self.inner, &batch, max_threads)
     }
 
     /// [`Signer::sign_packed`] for batches whose fields contain no newline: `lines` holds
     /// `count` items' fields as UTF-8 lines separated by `\n` (one line per field: one per item
     /// for [`PackedFields::UserId`] and [`PackedFields::Email`], user id then email for
     /// [`PackedFields::UserIdAndEmail`]), with no newline after the last. Every field is present;
-    /// an empty line is an empty field. No lengths to compute on the foreign side: Python packs
-    /// such a batch with one `"\n".join`. The result, and `max_threads`, are `sign_packed`'s.
+    /// an empty line is an empty field. The result, and `max_threads`, are `sign_packed`'s.
     ///
     /// # Errors
-    /// [`UserHashError::MissingField`] when `lines` does not hold `count` items' worth of lines.
-    /// Nothing is signed then.
+    /// [`UserHashError::MalformedBatch`] when `lines` does not hold `count` items' worth of
+    /// lines (checked before anything is allocated). Nothing is signed then.
     #[uniffi::method(default(max_threads = 0))]
     pub fn sign_lines(
         &self,
@@ -129,24 +107,9 @@ impl Signer {
         count: u32,
         max_threads: u32,
     ) -> Result<String> {
-        let expected = usize::try_from(count).unwrap_or(usize::MAX) * fields.width();
-        let mut lengths = Vec::with_capacity(4 * expected);
-        if expected > 0 {
-            for line in lines.split(|&byte| byte == b'\n') {
-                // A line longer than u32::MAX bytes cannot be an identifier; it fails alone.
-                let length = u32::try_from(line.len()).unwrap_or(PACKED_ABSENT - 1);
-                lengths.extend_from_slice(&length.to_le_bytes());
-            }
-        }
-        if lengths.len() != 4 * expected {
-            return Err(malformed(format!(
-                "{} lines for {count} items of {} field(s) each",
-                lengths.len() / 4,
-                fields.width()
-            )));
-        }
-        let layout = Layout::read(fields, lines, &lengths, 1)?;
-        Ok(sign_layout(&self.inner, &layout, max_threads))
+        generated_call();
+        let batch = PackedBatch::from_lines(fields.into(), lines, u64::from(count))?;
+        sign_to_text(&self.inner, &batch, max_threads)
     }
 
     /// Signs one identity given as borrowed UTF-8 bytes: the fast path behind Python's
@@ -155,22 +118,21 @@ impl Signer {
     /// whatever its bytes. The token is the one `sign` returns for the same identity.
     ///
     /// # Errors
-    /// As `sign`; [`UserHashError::MissingField`] when a present field is not valid UTF-8.
+    /// As `sign`; [`UserHashError::NotUtf8`] when a present field is not valid UTF-8.
     pub fn sign_utf8(&self, user_id: &[u8], email: &[u8], present: u8) -> Result<String> {
-        let field = |bytes: &[u8], bit: u8, what: &str| -> Result<Option<String>> {
+        generated_call();
+        let field = |bytes: &[u8], bit: u8, field: userhash::Field| -> Result<Option<String>> {
             if present & bit == 0 {
                 return Ok(None);
             }
             match std::str::from_utf8(bytes) {
                 Ok(text) => Ok(Some(text.to_owned())),
-                Err(_) => Err(UserHashError::MissingField(format!(
-                    "the {what} is not valid UTF-8"
-                ))),
+                Err(_) => Err(userhash::Error::NotUtf8 { field }.into()),
             }
         };
         let identity = CoreIdentity::new(
-            field(user_id, PRESENT_USER_ID, "user id")?,
-            field(email, PRESENT_EMAIL, "email")?,
+            field(user_id, PRESENT_USER_ID, userhash::Field::UserId)?,
+            field(email, PRESENT_EMAIL, userhash::Field::Email)?,
         );
         Ok(self.inner.sign(&identity)?)
     }
@@ -180,233 +142,38 @@ impl Signer {
 /// pack batches themselves.
 #[uniffi::export]
 pub fn packed_absent_length() -> Result<u32> {
+    generated_call();
     Ok(PACKED_ABSENT)
 }
 
-/// A checked view of a packed batch.
-pub(crate) struct Layout<'a> {
-    fields: PackedFields,
-    data: &'a [u8],
-    lengths: &'a [u8],
-    items: usize,
-    /// Bytes between one field and the next in `data`: 0 when packed, 1 for lines.
-    separator: usize,
-}
-
-/// Where one thread's share of a packed batch starts.
-#[derive(Debug, Clone, Copy)]
-struct Start {
-    item: usize,
-    byte: usize,
-}
-
-impl<'a> Layout<'a> {
-    /// Checks that `lengths` describes whole items that use all of `data`, and no more, with
-    /// `separator` bytes between fields.
-    pub(crate) fn read(
-        fields: PackedFields,
-        data: &'a [u8],
-        lengths: &'a [u8],
-        separator: usize,
-    ) -> Result<Layout<'a>> {
-        let record = 4 * fields.width();
-        if lengths.len() % record != 0 {
-            return Err(malformed(format!(
-                "lengths hold {} bytes, not a whole number of {}-byte items",
-                lengths.len(),
-                record
-            )));
-        }
-        let field_count = lengths.len() / 4;
-        let total = lengths_of(lengths).flatten().try_fold(
-            separator * field_count.saturating_sub(1),
-            usize::checked_add,
-        );
-        match total {
-            Some(total) if total == data.len() => Ok(Layout {
-                fields,
-                data,
-                lengths,
-                items: lengths.len() / record,
-                separator,
-            }),
-            _ => Err(malformed(format!(
-                "the lengths do not add up to the {} bytes of data",
-                data.len()
-            ))),
-        }
-    }
-
-    /// Splits the items into `parts` runs of about equal count, with where each starts.
-    fn starts(&self, parts: usize) -> Vec<Start> {
-        let per_part = self.items.div_ceil(parts.max(1)).max(1);
-        let width = self.fields.width();
-        let mut starts = Vec::with_capacity(parts);
-        let mut byte = 0;
-        for (field, length) in lengths_of(self.lengths).enumerate() {
-            if field % (width * per_part) == 0 {
-                starts.push(Start {
-                    item: field / width,
-                    byte,
-                });
-            }
-            byte += length.unwrap_or(0) + self.separator;
-        }
-        starts
-    }
-
-    /// Signs items `start.item..end` into `out`.
-    fn sign_run(&self, signer: &CoreSigner, start: Start, end: usize, out: &mut Run) {
-        let width = self.fields.width();
-        let lengths = self
-            .lengths
-            .get(4 * width * start.item..4 * width * end)
-            .unwrap_or_default();
-        let mut fields = lengths_of(lengths);
-        let mut byte = start.byte;
-        let mut take = |fields: &mut dyn Iterator<Item = Option<usize>>| -> Option<&'a [u8]> {
-            let length = fields.next().flatten()?;
-            let bytes = self.data.get(byte..byte + length).unwrap_or_default();
-            byte += length + self.separator;
-            Some(bytes)
-        };
-        let mut identity = CoreIdentity::default();
-        let mut token = String::with_capacity(128);
-        for item in start.item..end {
-            let (user_id, email) = match self.fields {
-                PackedFields::UserId => (take(&mut fields), None),
-                PackedFields::Email => (None, take(&mut fields)),
-                PackedFields::UserIdAndEmail => {
-                    let user_id = take(&mut fields);
-                    (user_id, take(&mut fields))
-                }
-            };
-            let signed = set_text(&mut identity.user_id, user_id)
-                .and_then(|()| set_text(&mut identity.email, email))
-                .and_then(|()| {
-                    signer
-                        .sign_into(&identity, &mut token)
-                        .map_err(|error| error.kind().code())
-                });
-            match signed {
-                Ok(()) => out.lines.push_str(&token),
-                Err(code) => out.failures.push((item, code)),
-            }
-            out.lines.push('\n');
-        }
-    }
-}
-
-/// The error for buffers that do not describe a whole batch.
-fn malformed(why: String) -> UserHashError {
-    UserHashError::MissingField(format!("packed batch: {why}"))
-}
-
-/// The lengths of a `lengths` buffer, `None` for absent.
-fn lengths_of(lengths: &[u8]) -> impl Iterator<Item = Option<usize>> + '_ {
-    lengths.chunks_exact(4).map(|bytes| {
-        let length = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        (length != PACKED_ABSENT).then_some(length as usize)
-    })
-}
-
-/// Puts `bytes` into a reused field of the identity, so that signing a batch allocates no
-/// string per item; the error is the code of a field that is not UTF-8.
-/// (`missing_field`: the identity has no such field as text; the core has no code of its own for
-/// bytes that are not UTF-8).
-fn set_text(
-    slot: &mut Option<String>,
-    bytes: Option<&[u8]>,
-) -> std::result::Result<(), &'static str> {
-    match bytes {
-        None => {
-            *slot = None;
-            Ok(())
-        }
-        Some(bytes) => {
-            let text = std::str::from_utf8(bytes).map_err(|_| "missing_field")?;
-            let slot = slot.get_or_insert_with(String::new);
-            slot.clear();
-            slot.push_str(text);
-            Ok(())
-        }
-    }
-}
-
-/// One thread's output.
-#[derive(Debug, Default)]
-struct Run {
-    lines: String,
-    failures: Vec<(usize, &'static str)>,
-}
-
-/// Signs every item of `layout`, on as many threads as pay off (at most `max_threads`; 0: one
-/// per core), and joins the runs in order.
-pub(crate) fn sign_layout(signer: &CoreSigner, layout: &Layout<'_>, max_threads: u32) -> String {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let cap = match usize::try_from(max_threads) {
-        Ok(0) | Err(_) => cores,
-        Ok(cap) => cap.min(cores),
+/// Signs `batch` with the clock read once and encodes the result as `sign_packed`'s text.
+pub(crate) fn sign_to_text(
+    signer: &CoreSigner,
+    batch: &PackedBatch<'_>,
+    max_threads: u32,
+) -> Result<String> {
+    let options = BatchOptions {
+        max_threads: usize::try_from(max_threads).unwrap_or(0),
+        at: None,
     };
-    let threads = cap.min(layout.items / MIN_ITEMS_PER_THREAD).max(1);
-    let starts = layout.starts(threads);
-    let ends: Vec<usize> = starts
-        .iter()
-        .skip(1)
-        .map(|start| start.item)
-        .chain(std::iter::once(layout.items))
-        .collect();
-    let runs: Vec<Run> = if starts.len() <= 1 {
-        let mut run = Run::default();
-        if let Some(&start) = starts.first() {
-            run.lines.reserve(layout.items * TYPICAL_LINE_BYTES);
-            layout.sign_run(signer, start, layout.items, &mut run);
-        }
-        vec![run]
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = starts
-                .iter()
-                .zip(&ends)
-                .map(|(&start, &end)| {
-                    scope.spawn(move || {
-                        let mut run = Run::default();
-                        // The first run's buffer becomes the result's: room for every line.
-                        let items = if start.item == 0 {
-                            layout.items
-                        } else {
-                            end - start.item
-                        };
-                        run.lines.reserve(items * TYPICAL_LINE_BYTES);
-                        layout.sign_run(signer, start, end, &mut run);
-                        run
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|worker| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
-    };
-    let mut text = String::new();
-    let mut failures = Vec::new();
-    for run in runs {
-        if text.is_empty() {
-            // The first run's buffer becomes the result: only the later runs are copied.
-            text = run.lines;
-        } else {
-            text.push_str(&run.lines);
-        }
-        failures.extend(run.failures);
-    }
-    for (item, code) in failures {
+    let tokens = signer.sign_packed(batch, options)?;
+    Ok(packed_text(tokens))
+}
+
+/// A signed batch as text: its token lines, then one `!<index> <code>` line per failure.
+pub(crate) fn packed_text(tokens: BatchTokens) -> String {
+    let BatchTokens {
+        lines: mut text,
+        failures,
+    } = tokens;
+    for failure in failures {
         // Writing to a String cannot fail.
-        let _ = writeln!(text, "{FAILURE_MARK}{item} {code}");
+        let _ = writeln!(
+            text,
+            "{FAILURE_MARK}{} {}",
+            failure.index,
+            failure.error.kind().code()
+        );
     }
     text
 }
@@ -414,7 +181,9 @@ pub(crate) fn sign_layout(signer: &CoreSigner, layout: &Layout<'_>, max_threads:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::UserHashError;
     use crate::{Identity, Scheme};
+    use userhash::MIN_ITEMS_PER_THREAD;
 
     /// An item as (user id, email) bytes; `None` is absent.
     type Item<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
@@ -629,7 +398,7 @@ mod tests {
                 assert_eq!(result.unwrap(), "\n!0 unidentified\n");
             } else {
                 assert!(
-                    matches!(result, Err(UserHashError::MissingField(ref message)) if message.starts_with("packed batch:")),
+                    matches!(result, Err(UserHashError::MalformedBatch(_))),
                     "{fields:?} {data:?} {lengths:?}: {result:?}"
                 );
             }
@@ -644,10 +413,10 @@ mod tests {
         let tokens = signer
             .sign_packed(PackedFields::UserId, &data, &lengths, 0)
             .unwrap();
-        assert_eq!(failures(&tokens), ["!1 missing_field"]);
+        assert_eq!(failures(&tokens), ["!1 not_utf8"]);
         assert!(matches!(
             signer.sign_utf8(b"\xff", b"", PRESENT_USER_ID),
-            Err(UserHashError::MissingField(_))
+            Err(UserHashError::NotUtf8(_))
         ));
     }
 
@@ -725,7 +494,7 @@ mod tests {
         for (lines, count) in [(&b"a\nb"[..], 1), (b"a", 2), (b"a", 0)] {
             assert!(matches!(
                 signer.sign_lines(PackedFields::UserId, lines, count, 0),
-                Err(UserHashError::MissingField(_))
+                Err(UserHashError::MalformedBatch(_))
             ));
         }
     }

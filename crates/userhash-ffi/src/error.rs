@@ -57,6 +57,10 @@ mirror_enum! {
         MissingClaim,
         /// A claim has the wrong type or value.
         InvalidClaim,
+        /// A field of a batch item is not valid UTF-8 (or holds a lone surrogate).
+        NotUtf8,
+        /// The buffers of a packed batch do not describe whole items.
+        MalformedBatch,
     }
 }
 
@@ -137,6 +141,12 @@ pub enum UserHashError {
     /// A claim has the wrong type or value.
     #[error("{0}")]
     InvalidClaim(String),
+    /// A field of a batch item is not valid UTF-8 (or holds a lone surrogate).
+    #[error("{0}")]
+    NotUtf8(String),
+    /// The buffers of a packed batch do not describe whole items.
+    #[error("{0}")]
+    MalformedBatch(String),
 }
 
 impl From<CoreError> for UserHashError {
@@ -167,6 +177,8 @@ impl From<CoreError> for UserHashError {
             ErrorCode::UnknownKeyId => UserHashError::UnknownKeyId(message),
             ErrorCode::MissingClaim => UserHashError::MissingClaim(message),
             ErrorCode::InvalidClaim => UserHashError::InvalidClaim(message),
+            ErrorCode::NotUtf8 => UserHashError::NotUtf8(message),
+            ErrorCode::MalformedBatch => UserHashError::MalformedBatch(message),
         }
     }
 }
@@ -179,5 +191,6 @@ pub(crate) fn code_and_message(error: &CoreError) -> (ErrorCode, String) {
 /// The stable snake_case code of an [`ErrorCode`], as the vectors and the CLI spell it.
 #[uniffi::export]
 pub fn error_code_name(code: ErrorCode) -> crate::Result<String> {
+    crate::lane::generated_call();
     Ok(CoreErrorKind::from(code).code().to_owned())
 }

@@ -8,6 +8,7 @@ use userhash::{
 };
 
 use crate::error::{ErrorCode, code_and_message};
+use crate::lane::generated_call;
 use crate::mirror::mirror_enum;
 use crate::{Identity, Result, Verifier};
 
@@ -91,6 +92,7 @@ impl Gate {
     /// A gate over `verifier` acting under `enforcement`.
     #[uniffi::constructor]
     pub fn new(verifier: Arc<Verifier>, enforcement: Enforcement) -> Result<Arc<Gate>> {
+        generated_call();
         Ok(Arc::new(Gate {
             inner: CoreGate::new(verifier.inner.clone(), enforcement.into()),
         }))
@@ -108,12 +110,8 @@ impl Gate {
         token: Option<String>,
         label: Option<String>,
     ) -> Result<Decision> {
-        let identity = identity.into();
-        let decision = match label {
-            Some(label) => self.inner.check_label(&label, &identity, token.as_deref()),
-            None => self.inner.check(&identity, token.as_deref()),
-        };
-        Ok(decision.into())
+        generated_call();
+        Ok(self.decide(&identity.into(), token.as_deref(), label.as_deref(), None))
     }
 
     /// [`Gate::check`] at the time `now` (Unix seconds).
@@ -125,18 +123,38 @@ impl Gate {
         now: u64,
         label: Option<String>,
     ) -> Result<Decision> {
-        let identity = identity.into();
-        let decision = match label {
-            Some(label) => self
-                .inner
-                .check_label_at(&label, &identity, token.as_deref(), now),
-            None => self.inner.check_at(&identity, token.as_deref(), now),
-        };
-        Ok(decision.into())
+        generated_call();
+        Ok(self.decide(
+            &identity.into(),
+            token.as_deref(),
+            label.as_deref(),
+            Some(now),
+        ))
     }
 
     /// The enforcement mode.
     pub fn enforcement(&self) -> Result<Enforcement> {
+        generated_call();
         Ok(self.inner.enforcement().into())
+    }
+}
+
+impl Gate {
+    /// The decision of `check` (`now: None`, the clock) or `check_at`: the one place both the
+    /// generated export and the fast lane ask the core.
+    pub(crate) fn decide(
+        &self,
+        identity: &userhash::Identity,
+        token: Option<&str>,
+        label: Option<&str>,
+        now: Option<u64>,
+    ) -> Decision {
+        let decision = match (label, now) {
+            (Some(label), Some(now)) => self.inner.check_label_at(label, identity, token, now),
+            (Some(label), None) => self.inner.check_label(label, identity, token),
+            (None, Some(now)) => self.inner.check_at(identity, token, now),
+            (None, None) => self.inner.check(identity, token),
+        };
+        decision.into()
     }
 }

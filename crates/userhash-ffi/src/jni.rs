@@ -43,8 +43,10 @@ use jni_sys::{
 };
 use userhash::{Identity as CoreIdentity, MAX_IDENTIFIER_BYTES};
 
+use userhash::{BatchFields, PackedBatch};
+
 use crate::Signer;
-use crate::bulk::{Layout, PackedFields, sign_layout};
+use crate::bulk::sign_to_text;
 
 /// The most UTF-16 units the direct path reads from one argument (into a reused buffer).
 /// Each unit becomes at least one byte of UTF-8, so a longer string is over the core's
@@ -112,13 +114,13 @@ pub unsafe extern "system" fn Java_dev_userhash_DirectSign_signPacked(
     lengths_length: jint,
 ) -> jbyteArray {
     let body = |env: &Env, signer: &Signer| {
-        let fields = packed_fields(fields)?;
+        let fields = BatchFields::from_code(u32::try_from(fields).ok()?)?;
         // SAFETY: the caller writes to neither buffer until this returns (the contract).
         let data = unsafe { env.direct_bytes(data, data_length) }?;
         // SAFETY: as for `data`.
         let lengths = unsafe { env.direct_bytes(lengths, lengths_length) }?;
-        let layout = Layout::read(fields, data, lengths, 0).ok()?;
-        env.byte_array(sign_layout(&signer.inner, &layout, 0).as_bytes())
+        let batch = PackedBatch::from_lengths(fields, data, lengths).ok()?;
+        env.byte_array(sign_to_text(&signer.inner, &batch, 0).ok()?.as_bytes())
     };
     // SAFETY: as in `Java_dev_userhash_DirectSign_sign`.
     unsafe { direct_call(env, handle, body) }
@@ -221,17 +223,6 @@ fn signer_pointer(handle: jlong) -> Option<*const Signer> {
     // uniffi made the handle with `ptr as u64`, exposing the pointer's provenance.
     let pointer = ptr::with_exposed_provenance::<Signer>(address);
     (address != 0 && address & 1 == 0 && pointer.is_aligned()).then_some(pointer)
-}
-
-/// The `PackedFields` of a Kotlin `PackedFields.ordinal` (declaration order: user id, email,
-/// both).
-fn packed_fields(ordinal: jint) -> Option<PackedFields> {
-    match ordinal {
-        0 => Some(PackedFields::UserId),
-        1 => Some(PackedFields::Email),
-        2 => Some(PackedFields::UserIdAndEmail),
-        _ => None,
-    }
 }
 
 /// Puts a field given as UTF-16 (`None`: absent) into a reused field of the identity, as UTF-8;
@@ -507,15 +498,5 @@ mod tests {
         assert_eq!(signer_pointer(-1), None);
         // SAFETY: `raw` came from `Arc::into_raw` just above and is released once.
         drop(unsafe { std::sync::Arc::from_raw(raw) });
-    }
-
-    #[test]
-    fn fields_follow_the_kotlin_ordinals() {
-        assert_eq!(packed_fields(0), Some(PackedFields::UserId));
-        assert_eq!(packed_fields(1), Some(PackedFields::Email));
-        assert_eq!(packed_fields(2), Some(PackedFields::UserIdAndEmail));
-        for ordinal in [-1, 3, jint::MAX] {
-            assert_eq!(packed_fields(ordinal), None);
-        }
     }
 }

@@ -5,10 +5,10 @@
 //! each language as a typed exception — never as a crash (a panic inside a non-throwing Swift call
 //! is fatal). Doc comments here become the docs of the generated bindings.
 //!
-//! One module is not uniffi: `jni` holds two JNI functions, the JVM's direct path to `sign` and
-//! `sign_packed` (uniffi's Kotlin calls go through JNA, at microseconds a call). They sign through
-//! the same core calls, and on any failure return `null` so that the Kotlin binding retries
-//! through the generated uniffi call, which throws the typed exception.
+//! Beside the generated exports, one owned fast lane (`lane`, `lane/abi.rs`, and `jni` for the
+//! JVM): a small, versioned native interface for the hot calls — sign, the packed batch, verify
+//! and the gate check — that each language reaches without touching uniffi's internals. It calls
+//! the same core methods as the generated exports; see `lane.rs` for its handles and texts.
 
 mod bulk;
 mod error;
@@ -17,6 +17,7 @@ mod gate;
 mod identity;
 mod jni;
 mod keyring;
+mod lane;
 mod mirror;
 mod scheme;
 mod signer;

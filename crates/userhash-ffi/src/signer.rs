@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 use userhash::{Attributes as CoreAttributes, Secret as CoreSecret, Signer as CoreSigner};
 
 use crate::error::{ErrorCode, code_and_message};
+use crate::lane::generated_call;
 use crate::{Identity, Result, Scheme};
 
 /// One identity's result in a batch: a token, or the reason it could not be signed.
@@ -70,6 +71,7 @@ impl Signer {
     /// A signer for `scheme`, keyed by the dashboard `secret` (decoded as the scheme says).
     #[uniffi::constructor]
     pub fn new(scheme: Arc<Scheme>, secret: String) -> Result<Arc<Signer>> {
+        generated_call();
         let secret = Zeroizing::new(secret);
         let key = CoreSecret::for_scheme(&scheme.inner, &secret)?;
         Ok(Arc::new(Signer {
@@ -80,6 +82,7 @@ impl Signer {
     /// This signer naming its key `key_id` in the JWT `kid` header (Zendesk's key id). The key
     /// id must be a valid keyring label; a keyring's `signer(label)` does this by itself.
     pub fn with_key_id(&self, key_id: String) -> Result<Arc<Signer>> {
+        generated_call();
         Ok(Arc::new(Signer {
             inner: self.inner.clone().with_key_id(&key_id)?,
         }))
@@ -87,23 +90,27 @@ impl Signer {
 
     /// The key id written in the `kid` header of JWTs, if any.
     pub fn key_id(&self) -> Result<Option<String>> {
+        generated_call();
         Ok(self.inner.key_id().map(str::to_owned))
     }
 
     /// The token for `identity`; timestamped schemes use the current time, and JWTs are issued
     /// now.
     pub fn sign(&self, identity: Identity) -> Result<String> {
+        generated_call();
         Ok(self.inner.sign(&identity.into())?)
     }
 
     /// The token for `identity` stamped with `unix_seconds` (timestamped schemes), or issued
     /// then (JWT schemes).
     pub fn sign_at(&self, identity: Identity, unix_seconds: u64) -> Result<String> {
+        generated_call();
         Ok(self.inner.sign_at(&identity.into(), unix_seconds)?)
     }
 
     /// The JWT for `identity` with `attributes`, issued now.
     pub fn sign_with(&self, identity: Identity, attributes: Attributes) -> Result<String> {
+        generated_call();
         Ok(self.inner.sign_with(&identity.into(), &attributes.into())?)
     }
 
@@ -114,6 +121,7 @@ impl Signer {
         attributes: Attributes,
         unix_seconds: u64,
     ) -> Result<String> {
+        generated_call();
         Ok(self
             .inner
             .sign_with_at(&identity.into(), &attributes.into(), unix_seconds)?)
@@ -121,6 +129,7 @@ impl Signer {
 
     /// One entry per identity, in order; a bad identity fails alone.
     pub fn sign_batch(&self, identities: Vec<Identity>) -> Result<Vec<BatchEntry>> {
+        generated_call();
         let identities: Vec<userhash::Identity> = identities.into_iter().map(Into::into).collect();
         Ok(self
             .inner
@@ -146,11 +155,13 @@ impl Signer {
 
     /// The key's fingerprint: names the key in logs without revealing it.
     pub fn fingerprint(&self) -> Result<String> {
+        generated_call();
         Ok(self.inner.fingerprint().to_owned())
     }
 
     /// The scheme this signer follows.
     pub fn scheme(&self) -> Result<Arc<Scheme>> {
+        generated_call();
         Ok(Arc::new(Scheme {
             inner: self.inner.scheme().clone(),
         }))

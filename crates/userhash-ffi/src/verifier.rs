@@ -7,6 +7,7 @@ use userhash::{
     Verified as CoreVerified, Verifier as CoreVerifier,
 };
 
+use crate::lane::generated_call;
 use crate::{Diagnosis, Identity, Keyring, Result, Scheme};
 
 /// How old, and how far ahead of the verifier's clock, a timestamped token may be.
@@ -69,6 +70,7 @@ impl Verifier {
     /// hour old, five minutes ahead).
     #[uniffi::constructor(default(freshness = None))]
     pub fn new(keyring: Arc<Keyring>, freshness: Option<Freshness>) -> Result<Arc<Verifier>> {
+        generated_call();
         let freshness = freshness.map_or_else(CoreFreshness::default, Into::into);
         let inner =
             CoreVerifier::with_freshness(keyring.scheme.clone(), keyring.inner.clone(), freshness)?;
@@ -77,6 +79,7 @@ impl Verifier {
 
     /// The scheme tokens are checked against.
     pub fn scheme(&self) -> Result<Arc<Scheme>> {
+        generated_call();
         Ok(Arc::new(Scheme {
             inner: self.inner.scheme().clone(),
         }))
@@ -91,12 +94,10 @@ impl Verifier {
         token: String,
         label: Option<String>,
     ) -> Result<Verified> {
-        let identity = identity.into();
-        let verified = match label {
-            Some(label) => self.inner.verify_label(&label, &identity, &token)?,
-            None => self.inner.verify(&identity, &token)?,
-        };
-        Ok(verified.into())
+        generated_call();
+        Ok(self
+            .verified(&identity.into(), &token, label.as_deref(), None)?
+            .into())
     }
 
     /// [`Verifier::verify`] at the time `now` (Unix seconds).
@@ -108,12 +109,10 @@ impl Verifier {
         now: u64,
         label: Option<String>,
     ) -> Result<Verified> {
-        let identity = identity.into();
-        let verified = match label {
-            Some(label) => self.inner.verify_label_at(&label, &identity, &token, now)?,
-            None => self.inner.verify_at(&identity, &token, now)?,
-        };
-        Ok(verified.into())
+        generated_call();
+        Ok(self
+            .verified(&identity.into(), &token, label.as_deref(), Some(now))?
+            .into())
     }
 
     /// Why `token` does or does not verify for `identity` now (see `explain_at`).
@@ -124,6 +123,7 @@ impl Verifier {
         token: String,
         expected_label: Option<String>,
     ) -> Result<Diagnosis> {
+        generated_call();
         let diagnosis = self
             .inner
             .explain(&identity.into(), &token, expected_label.as_deref())?;
@@ -141,6 +141,7 @@ impl Verifier {
         now: u64,
         expected_label: Option<String>,
     ) -> Result<Diagnosis> {
+        generated_call();
         let diagnosis =
             self.inner
                 .explain_at(&identity.into(), &token, expected_label.as_deref(), now)?;
@@ -148,9 +149,29 @@ impl Verifier {
     }
 }
 
+impl Verifier {
+    /// What `verify` (`now: None`, the clock) or `verify_at` finds: the one place both the
+    /// generated exports and the fast lane ask the core.
+    pub(crate) fn verified(
+        &self,
+        identity: &userhash::Identity,
+        token: &str,
+        label: Option<&str>,
+        now: Option<u64>,
+    ) -> userhash::Result<CoreVerified> {
+        match (label, now) {
+            (Some(label), Some(now)) => self.inner.verify_label_at(label, identity, token, now),
+            (Some(label), None) => self.inner.verify_label(label, identity, token),
+            (None, Some(now)) => self.inner.verify_at(identity, token, now),
+            (None, None) => self.inner.verify(identity, token),
+        }
+    }
+}
+
 /// The default maximum age of a timestamped token, in seconds.
 #[uniffi::export]
 pub fn default_freshness() -> Result<Freshness> {
+    generated_call();
     Ok(Freshness {
         max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
         max_future_skew_seconds: DEFAULT_MAX_FUTURE_SKEW_SECONDS,

@@ -41,6 +41,8 @@ extension UserHashError {
         case .UnknownKeyId: return .unknownKeyId
         case .MissingClaim: return .missingClaim
         case .InvalidClaim: return .invalidClaim
+        case .NotUtf8: return .notUtf8
+        case .MalformedBatch: return .malformedBatch
         }
     }
 
@@ -55,7 +57,8 @@ extension UserHashError {
              .MalformedToken(let message), .MissingTimestamp(let message), .Mismatch(let message),
              .Expired(let message), .FromTheFuture(let message), .ClockBeforeEpoch(let message),
              .UnsupportedAlgorithm(let message), .MissingKeyId(let message),
-             .UnknownKeyId(let message), .MissingClaim(let message), .InvalidClaim(let message):
+             .UnknownKeyId(let message), .MissingClaim(let message), .InvalidClaim(let message),
+             .NotUtf8(let message), .MalformedBatch(let message):
             return message
         }
     }
@@ -111,7 +114,8 @@ extension Signer {
     ///
     /// A bad item (an empty id, one over the length limit) throws the `UserHashError` that `sign`
     /// throws for it, its message prefixed with `item <index>: `; `signManyOrNil` gives `nil` in
-    /// its slot instead. Timestamped schemes stamp each item with the clock as it is signed.
+    /// its slot instead. Timestamped schemes stamp every item with one time: the clock is read once
+    /// per call.
     public func signMany(_ userIds: [String], field: PackedFields = .userId) throws -> [String] {
         let batch = try signPackedStrings(userIds, field: field)
         try batch.throwFirstFailure(self) { index in
@@ -139,7 +143,10 @@ extension Signer {
     }
 
     private func signPackedStrings(_ items: [String], field: PackedFields) throws -> SignedBatch {
-        precondition(field != .userIdAndEmail, "field must be .userId or .email")
+        // A library never traps its host: a bad argument is a typed error.
+        if field == .userIdAndEmail {
+            throw UserHashError.MalformedBatch(message: "signMany(_:field:) takes .userId or .email; pass [Identity] for both")
+        }
         var packer = Packer(fields: items.count)
         for item in items {
             packer.add(item)
@@ -208,7 +215,9 @@ private struct Packer {
                 }
             }
         }
-        precondition(tokens.count == count, "signPacked returned \(tokens.count) lines for \(count) items")
+        if tokens.count != count {
+            throw UserHashError.MalformedBatch(message: "signPacked returned \(tokens.count) lines for \(count) items")
+        }
         return SignedBatch(tokens: tokens, failures: failures)
     }
 }
@@ -227,7 +236,7 @@ private struct SignedBatch {
         } catch let error as UserHashError {
             throw error.prefixed("item \(index): ")
         }
-        preconditionFailure("item \(index) failed in the batch (\(code)) but signs alone")
+        throw UserHashError.MalformedBatch(message: "item \(index) failed in the batch (\(code)) but signs alone")
     }
 }
 

@@ -72,6 +72,11 @@ final class ErrorTests: XCTestCase {
                 _ = try verifier.verifyAt(identity: alice, token: token, now: now)
             }),
             ("missing_claim", .missingClaim, { _ = try Signer(scheme: "pendo", secret: secret).signAt(identity: alice, unixSeconds: now) }),
+            // Packed batches (issue 14 item 13): their own codes, not missing_field.
+            ("not_utf8", .notUtf8, { _ = try Signer(scheme: self.intercom, secret: secret).signUtf8(userId: Data([0xFF]), email: Data(), present: 1) }),
+            ("malformed_batch", .malformedBatch, {
+                _ = try Signer(scheme: self.intercom, secret: secret).signPacked(fields: .userId, data: Data([0x61]), lengths: Data([2, 0, 0, 0]))
+            }),
             ("invalid_claim", .invalidClaim, {
                 _ = try Signer(scheme: "zendesk", secret: secret).withKeyId(keyId: "app_1")
                     .signAt(identity: Identity(userId: String(repeating: "x", count: 256)), unixSeconds: now)
@@ -103,7 +108,8 @@ final class ErrorTests: XCTestCase {
             .unknownScheme, .invalidScheme, .emptySecret, .invalidHexSecret, .unidentified, .missingField, .emptyField,
             .identifierTooLong, .timestampNotApplicable, .invalidLabel, .duplicateLabel, .unknownLabel, .emptyKeyring,
             .malformedToken, .missingTimestamp, .mismatch, .expired, .fromTheFuture, .clockBeforeEpoch,
-            .unsupportedAlgorithm, .missingKeyId, .unknownKeyId, .missingClaim, .invalidClaim,
+            .unsupportedAlgorithm, .missingKeyId, .unknownKeyId, .missingClaim, .invalidClaim, .notUtf8,
+            .malformedBatch,
         ]
         XCTAssertEqual(provoked.union(unreachable), Set(every))
         XCTAssertEqual(Set(every.map(\.name)).count, every.count, "distinct snake_case names")

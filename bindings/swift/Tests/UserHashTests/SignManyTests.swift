@@ -36,4 +36,20 @@ final class SignManyTests: XCTestCase {
         XCTAssertNil(tokens[2])
         XCTAssertEqual(try signer.signManyOrNil([Identity(userId: nil, email: nil)]), [nil])
     }
+
+    /// Issue 14 item 11: library code never traps the host app. Asking for both fields with a
+    /// list of strings used to hit a `precondition` and kill the process; it throws now.
+    func testABadArgumentThrowsInsteadOfTrapping() {
+        XCTAssertThrowsError(try signer.signMany(["42"], field: .userIdAndEmail)) { error in
+            XCTAssertEqual((error as? UserHashError)?.code, .malformedBatch, "\(error)")
+        }
+        XCTAssertThrowsError(try signer.signManyOrNil(["42"], field: .userIdAndEmail))
+    }
+
+    /// Issue 14 item 12: a batch carries one time, the clock read once per call.
+    func testATimestampedBatchCarriesOneTime() throws {
+        let jimo = try Signer(scheme: "jimo", secret: "5ec2e7")
+        let tokens = try jimo.signMany((0..<5_000).map { "user-\($0)" })
+        XCTAssertEqual(Set(tokens.map { $0.split(separator: "-").last.map(String.init) ?? "" }).count, 1)
+    }
 }

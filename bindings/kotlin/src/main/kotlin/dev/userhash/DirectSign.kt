@@ -33,16 +33,14 @@ internal object DirectSign {
 
     // Getters for the generated `Signer`'s `handle` (protected), `callCounter` (private) and
     // `cleanable` (protected), so that a call can borrow the handle as `callWithHandle` does, minus
-    // the JNA call that clones it. Static finals, so the JIT inlines them. A future uniffi that
-    // renames the fields makes the lookups fail, `available` false, and `DirectSignTest` fail.
-    @JvmField
-    val HANDLE: MethodHandle?
+    // the JNA call that clones it. Private static finals (so the JIT inlines them, and no caller
+    // outside this object can read a handle with them). A future uniffi that renames the fields
+    // makes the lookups fail, `available` false, and `DirectSignTest` fail.
+    private val HANDLE: MethodHandle?
 
-    @JvmField
-    val CALL_COUNTER: MethodHandle?
+    private val CALL_COUNTER: MethodHandle?
 
-    @JvmField
-    val CLEANABLE: MethodHandle?
+    private val CLEANABLE: MethodHandle?
 
     init {
         val getters = try {
@@ -99,15 +97,34 @@ internal object DirectSign {
     }
 
     /** The token `Signer.sign` returns for the identity (a `null` field is absent), or `null` to
-     *  decline; [handle] must stay alive for the call (see [withBorrowedHandle]). */
-    @JvmStatic
-    external fun sign(handle: Long, userId: String?, email: String?): String?
+     *  decline or when the direct path is unavailable. */
+    fun sign(signer: Signer, userId: String?, email: String?): String? =
+        if (available) signer.withBorrowedHandle { sign(it, userId, email) } else null
 
-    /** The text `Signer.signPacked` returns for the batch, as bytes, or `null` to decline.
-     *  [fields] is the [PackedFields] ordinal; [data] and [lengths] are direct buffers, read from
-     *  their start for [dataLength] and [lengthsLength] bytes, not written to during the call. */
+    /** The text `Signer.signPacked` returns for the batch, as bytes, or `null` to decline (or when
+     *  the direct path is unavailable). [fields] is the [PackedFields] ordinal; [data] and
+     *  [lengths] are direct buffers, read from their start for [dataLength] and [lengthsLength]
+     *  bytes, not written to during the call. */
+    fun signPacked(
+        signer: Signer,
+        fields: Int,
+        data: ByteBuffer,
+        dataLength: Int,
+        lengths: ByteBuffer,
+        lengthsLength: Int,
+    ): ByteArray? = if (available) {
+        signer.withBorrowedHandle { signPacked(it, fields, data, dataLength, lengths, lengthsLength) }
+    } else {
+        null
+    }
+
+    // The native methods take a raw handle, so they are private (issue 14 item 9): no code
+    // outside this object can hand them an arbitrary address. Bound by `Registrar`.
     @JvmStatic
-    external fun signPacked(
+    private external fun sign(handle: Long, userId: String?, email: String?): String?
+
+    @JvmStatic
+    private external fun signPacked(
         handle: Long,
         fields: Int,
         data: ByteBuffer,
@@ -115,38 +132,37 @@ internal object DirectSign {
         lengths: ByteBuffer,
         lengthsLength: Int,
     ): ByteArray?
-}
 
-/**
- * Runs [block] with this signer's native handle borrowed: the generated `callWithHandle`'s
- * protocol without the JNA call that clones the handle. The call counter keeps `close()` from
- * freeing the Rust object until [block] returns (it is freed here if `close()` came meanwhile),
- * and the reachability fence keeps the `Cleaner` from freeing it because this object looked
- * unreachable during the native call. Only when [DirectSign.available].
- */
-internal inline fun <R> Signer.withBorrowedHandle(block: (handle: Long) -> R): R {
-    val counter = DirectSign.CALL_COUNTER!!.invokeExact(this) as AtomicLong
-    do {
-        val count = counter.get()
-        // The generated code's messages, word for word.
-        if (count == 0L) {
-            throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+    /**
+     * Runs [block] with this signer's native handle borrowed: the generated `callWithHandle`'s
+     * protocol without the JNA call that clones the handle. The call counter keeps `close()` from
+     * freeing the Rust object until [block] returns (it is freed here if `close()` came
+     * meanwhile), and the reachability fence keeps the `Cleaner` from freeing it because this
+     * object looked unreachable during the native call. Only when [available].
+     */
+    private inline fun <R> Signer.withBorrowedHandle(block: (handle: Long) -> R): R {
+        val counter = CALL_COUNTER!!.invokeExact(this) as AtomicLong
+        do {
+            val count = counter.get()
+            // The generated code's messages, word for word.
+            if (count == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (count == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (!counter.compareAndSet(count, count + 1L))
+        try {
+            return block(HANDLE!!.invokeExact(this) as Long)
+        } finally {
+            if (counter.decrementAndGet() == 0L) {
+                (CLEANABLE!!.invokeExact(this) as UniffiCleaner.Cleanable?)?.clean()
+            }
+            Reference.reachabilityFence(this)
         }
-        if (count == Long.MAX_VALUE) {
-            throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-        }
-    } while (!counter.compareAndSet(count, count + 1L))
-    try {
-        return block(DirectSign.HANDLE!!.invokeExact(this) as Long)
-    } finally {
-        if (counter.decrementAndGet() == 0L) {
-            (DirectSign.CLEANABLE!!.invokeExact(this) as UniffiCleaner.Cleanable?)?.clean()
-        }
-        Reference.reachabilityFence(this)
     }
 }
 
 /** The token for the identity through [DirectSign], or `null` when the direct path declines or
  *  is unavailable (the caller then uses the generated `sign`). */
-internal fun Signer.signDirect(userId: String?, email: String?): String? =
-    if (DirectSign.available) withBorrowedHandle { DirectSign.sign(it, userId, email) } else null
+internal fun Signer.signDirect(userId: String?, email: String?): String? = DirectSign.sign(this, userId, email)

@@ -30,6 +30,8 @@ val UserHashException.code: ErrorCode
         is UserHashException.UnknownKeyId -> ErrorCode.UNKNOWN_KEY_ID
         is UserHashException.MissingClaim -> ErrorCode.MISSING_CLAIM
         is UserHashException.InvalidClaim -> ErrorCode.INVALID_CLAIM
+        is UserHashException.NotUtf8 -> ErrorCode.NOT_UTF8
+        is UserHashException.MalformedBatch -> ErrorCode.MALFORMED_BATCH
     }
 
 /**
@@ -79,7 +81,8 @@ fun Signer.sign(userId: String? = null, email: String? = null): String =
  *
  * A bad item (an empty id, one over the length limit) throws the [UserHashException] that `sign`
  * throws for it, its message prefixed with `item <index>: `; [signManyOrNull] gives `null` in its
- * slot instead. Timestamped schemes stamp each item with the clock as it is signed.
+ * slot instead. Timestamped schemes stamp every item with one time: the clock is read once
+ * per call.
  */
 @Throws(UserHashException::class)
 fun Signer.signMany(userIds: List<String>, field: PackedFields = PackedFields.USER_ID): List<String> {
@@ -201,10 +204,8 @@ private class Packer(fields: Int, estimatedBytes: Int) {
         val direct = java.nio.ByteBuffer.allocateDirect(maxOf(size, 1))
         direct.put(data, 0, size).flip()
         lengths.flip()
-        if (DirectSign.available) {
-            val packed = signer.withBorrowedHandle {
-                DirectSign.signPacked(it, fields.ordinal, direct, size, lengths, lengths.limit())
-            }
+        run {
+            val packed = DirectSign.signPacked(signer, fields.ordinal, direct, size, lengths, lengths.limit())
             // Tokens are ASCII, so ISO-8859-1 decodes the bytes as they are, into a compact
             // string: one decode, then `indexOf` and `substring`, measured faster than making
             // each token from its bytes. `null`: declined (a malformed batch, which the generated

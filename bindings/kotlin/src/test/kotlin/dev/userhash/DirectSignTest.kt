@@ -190,12 +190,10 @@ class DirectSignTest {
     fun `signPacked through JNI returns the generated text, and declines what it cannot read`() {
         val (data, lengths) = packed(listOf("1", "", "Zoë", "x".repeat(1025)))
         val generated = intercom.signPacked(PackedFields.USER_ID, data, lengths)
-        val direct = intercom.withBorrowedHandle {
-            DirectSign.signPacked(it, PackedFields.USER_ID.ordinal, data, data.limit(), lengths, lengths.limit())
-        }
+        val direct = DirectSign.signPacked(intercom, PackedFields.USER_ID.ordinal, data, data.limit(), lengths, lengths.limit())
         assertArrayEquals(generated.toByteArray(Charsets.ISO_8859_1), direct)
         val decline = { fields: Int, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int ->
-            intercom.withBorrowedHandle { DirectSign.signPacked(it, fields, data, dataLength, lengths, lengthsLength) }
+            DirectSign.signPacked(intercom, fields, data, dataLength, lengths, lengthsLength)
         }
         // Malformed (the lengths do not add up), a heap buffer, lengths past the capacity, an
         // unknown field ordinal, a negative length: declined, never read.
@@ -204,9 +202,28 @@ class DirectSignTest {
         assertNull(decline(0, data, data.capacity() + 1, lengths, lengths.limit()))
         assertNull(decline(3, data, data.limit(), lengths, lengths.limit()))
         assertNull(decline(0, data, -1, lengths, lengths.limit()))
-        // And a handle that cannot be a signer.
-        assertNull(DirectSign.signPacked(1L, 0, data, data.limit(), lengths, lengths.limit()))
-        assertNull(DirectSign.sign(0L, "42", null))
-        assertNull(DirectSign.sign(3L, "42", null))
+    }
+
+    /** Issue 14 item 9: the methods that take a raw native handle, and the getters that read one
+     *  out of a signer, are private in the jar's bytecode, so no caller can pass an arbitrary
+     *  address. (They were public: `internal` in Kotlin is public to the JVM.) */
+    @Test
+    fun `no native entry point or handle getter is public in the bytecode`() {
+        val classes = listOf(DirectSign::class.java) + DirectSign::class.java.declaredClasses
+        for (type in classes) {
+            for (method in type.declaredMethods) {
+                if (java.lang.reflect.Modifier.isNative(method.modifiers) && method.parameterTypes.firstOrNull() == Long::class.javaPrimitiveType) {
+                    assertTrue(java.lang.reflect.Modifier.isPrivate(method.modifiers), "$method is not private")
+                }
+            }
+            for (field in type.declaredFields) {
+                if (java.lang.invoke.MethodHandle::class.java.isAssignableFrom(field.type)) {
+                    assertTrue(java.lang.reflect.Modifier.isPrivate(field.modifiers), "$field is not private")
+                }
+            }
+        }
+        // The object still has both natives (bound by RegisterNatives), just not callable from outside.
+        val natives = DirectSign::class.java.declaredMethods.filter { java.lang.reflect.Modifier.isNative(it.modifiers) }
+        assertEquals(setOf("sign", "signPacked"), natives.map { it.name }.toSet())
     }
 }

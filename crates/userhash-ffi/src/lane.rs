@@ -1,0 +1,331 @@
+//! The fast lane: the project's own small, versioned native interface for the hot calls —
+//! sign, the packed batch, verify and the gate check — beside uniffi's generated one.
+//!
+//! Why it exists: a generated uniffi call converts every argument and result one value at a time
+//! in the foreign language (tens of microseconds through Kotlin's JNA, several in Python), where
+//! the HMAC takes a fraction of one. The hot calls of a server (every request signs, verifies or
+//! passes the gate) go through this lane instead; everything else stays generated.
+//!
+//! What it owns, so that no language reads uniffi's private internals:
+//! - **Handles**: `lane_handle()`, a uniffi method of `Signer`, `Verifier` and `Gate` (one
+//!   generated call per object, once), returns a handle to the same Rust object that this lane
+//!   owns; [`release`] frees it. The handle names its kind, and a call given a handle of another
+//!   kind fails with a code instead of reading the wrong object.
+//! - **Results as text** (protocol version [`LANE_VERSION`]): every call answers one UTF-8 text.
+//!   A failure is `!<code> <message>`, with the stable snake_case code of every binding's error
+//!   type (`error_code_name`) and a message without secrets; each language raises its usual
+//!   typed error from it, in one place. Successes never start with `!`:
+//!   - sign: the token;
+//!   - verify: `label \n fingerprint \n timestamp \n claims` (an empty timestamp or claims is
+//!     none; the claims, last, may hold newlines);
+//!   - gate check: `allowed \n would_deny \n outcome \n enforcement \n label \n error_code \n
+//!     error_message` (booleans `0`/`1`, enum values by snake_case name, empty = none; the
+//!     message, last, may hold newlines);
+//!   - packed batch: the core's token lines, one per item, then `!<index> <code> <message>` per
+//!     failed item (no newline in the message).
+//!
+//! No rule lives here: every call goes to the same core method the generated export calls, and
+//! the gate's decision is the generated `Decision`'s fields, encoded.
+//!
+//! The C symbols are in `lane/abi.rs`; the JVM reaches the same operations through `jni.rs`.
+
+mod abi;
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use userhash::{BatchFields, BatchOptions, BatchTokens, Error as CoreError, Field, PackedBatch};
+
+use crate::{Decision, Enforcement, Gate, Outcome, Signer, Verifier};
+
+/// The version of the lane's symbols and texts; a binding checks it once when it loads.
+pub const LANE_VERSION: u32 = 1;
+
+/// Marks a failure: the first byte of a failed call's text, and of each failure line of a batch.
+const FAILURE_MARK: char = '!';
+
+/// Calls into uniffi's generated exports of the lane's objects since the library loaded: every
+/// such export counts itself (see [`generated_call`]). The languages' guard tests read it
+/// around a hot call, which must add nothing.
+static GENERATED_CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts one call of a generated export; the first statement of each export of the objects
+/// the lane serves.
+pub(crate) fn generated_call() {
+    GENERATED_CALLS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The number of generated calls counted so far.
+pub(crate) fn generated_calls() -> u64 {
+    GENERATED_CALLS.load(Ordering::Relaxed)
+}
+
+/// What a lane handle holds: one of the objects whose hot calls the lane serves.
+pub(crate) enum Held {
+    /// A signer: `sign`, the packed batch, the batch's time.
+    Signer(Arc<Signer>),
+    /// A verifier: `verify`.
+    Verifier(Arc<Verifier>),
+    /// A gate: `check`.
+    Gate(Arc<Gate>),
+}
+
+/// A new lane handle holding `held`: the address of a box the lane owns until [`release`].
+pub(crate) fn handle(held: Held) -> u64 {
+    Box::into_raw(Box::new(held)) as usize as u64
+}
+
+/// A call's outcome before it is written as text: the success text, or a failure.
+pub(crate) type Answer = Result<String, Failure>;
+
+/// A failed call: the stable code and a message (never a secret or a whole token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+impl From<CoreError> for Failure {
+    fn from(error: CoreError) -> Failure {
+        Failure {
+            code: error.kind().code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl Failure {
+    /// A failure with a code of the lane's own making (a wrong handle kind).
+    fn lane(message: &str) -> Failure {
+        Failure {
+            code: "lane_misuse",
+            message: message.to_owned(),
+        }
+    }
+
+    /// `!<code> <message>`, the text of a failed call.
+    pub(crate) fn text(&self) -> String {
+        format!("{FAILURE_MARK}{} {}", self.code, self.message)
+    }
+}
+
+/// The text of a call's answer.
+pub(crate) fn text(answer: Answer) -> String {
+    answer.unwrap_or_else(|failure| failure.text())
+}
+
+/// A text argument: absent (`None`), or bytes that must be UTF-8.
+pub(crate) fn utf8<'a>(bytes: Option<&'a [u8]>, what: &str) -> Result<Option<&'a str>, Failure> {
+    bytes
+        .map(|bytes| {
+            std::str::from_utf8(bytes).map_err(|_| Failure {
+                code: "not_utf8",
+                message: format!("the {what} is not valid UTF-8 text"),
+            })
+        })
+        .transpose()
+}
+
+/// An identity from two optional UTF-8 fields.
+pub(crate) fn identity(
+    user_id: Option<&[u8]>,
+    email: Option<&[u8]>,
+) -> Result<userhash::Identity, Failure> {
+    let field = |bytes: Option<&[u8]>, field: Field| -> Result<Option<String>, Failure> {
+        bytes
+            .map(|bytes| {
+                std::str::from_utf8(bytes)
+                    .map(str::to_owned)
+                    .map_err(|_| CoreError::NotUtf8 { field }.into())
+            })
+            .transpose()
+    };
+    Ok(userhash::Identity::new(
+        field(user_id, Field::UserId)?,
+        field(email, Field::Email)?,
+    ))
+}
+
+impl Held {
+    fn signer(&self) -> Result<&Signer, Failure> {
+        match self {
+            Held::Signer(signer) => Ok(signer),
+            _ => Err(Failure::lane("the handle is not a signer's")),
+        }
+    }
+
+    fn verifier(&self) -> Result<&Verifier, Failure> {
+        match self {
+            Held::Verifier(verifier) => Ok(verifier),
+            _ => Err(Failure::lane("the handle is not a verifier's")),
+        }
+    }
+
+    fn gate(&self) -> Result<&Gate, Failure> {
+        match self {
+            Held::Gate(gate) => Ok(gate),
+            _ => Err(Failure::lane("the handle is not a gate's")),
+        }
+    }
+
+    /// The token for `identity`, as the generated `Signer::sign` returns it.
+    pub(crate) fn sign(&self, identity: &userhash::Identity) -> Answer {
+        Ok(self.signer()?.inner.sign(identity)?)
+    }
+
+    /// The time every token of one batch carries (the core's clock rule): decimal seconds, or
+    /// empty for a scheme whose tokens carry none.
+    pub(crate) fn batch_time(&self) -> Answer {
+        let time = self.signer()?.inner.batch_time(None)?;
+        Ok(time.map(|time| time.to_string()).unwrap_or_default())
+    }
+
+    /// Verifies as the generated `Verifier::verify` (`now: None`) or `verify_at` does.
+    pub(crate) fn verify(
+        &self,
+        identity: &userhash::Identity,
+        token: &str,
+        label: Option<&str>,
+        now: Option<u64>,
+    ) -> Answer {
+        let verified = self.verifier()?.verified(identity, token, label, now)?;
+        let userhash::Verified {
+            label,
+            fingerprint,
+            timestamp,
+            claims,
+        } = verified;
+        let timestamp = timestamp.map(|time| time.to_string()).unwrap_or_default();
+        Ok(format!(
+            "{label}\n{fingerprint}\n{timestamp}\n{}",
+            claims.unwrap_or_default()
+        ))
+    }
+
+    /// The gate's decision, as the generated `Gate::check` (`now: None`) or `check_at` makes it.
+    pub(crate) fn check(
+        &self,
+        identity: &userhash::Identity,
+        token: Option<&str>,
+        label: Option<&str>,
+        now: Option<u64>,
+    ) -> Answer {
+        let decision = self.gate()?.decide(identity, token, label, now);
+        // Every field, by name: a field added to `Decision` fails this build until the lane
+        // carries it (and the protocol's version moves).
+        let Decision {
+            allowed,
+            outcome,
+            enforcement,
+            label,
+            error_code,
+            error_message,
+            would_deny_when_enforced,
+        } = decision;
+        Ok(format!(
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            u8::from(allowed),
+            u8::from(would_deny_when_enforced),
+            outcome_name(outcome),
+            enforcement_name(enforcement),
+            label.unwrap_or_default(),
+            error_code.map_or("", |code| userhash::ErrorKind::from(code).code()),
+            error_message.unwrap_or_default(),
+        ))
+    }
+
+    /// Signs a packed batch at the batch's one time (`at`, or the clock read once).
+    pub(crate) fn sign_packed(
+        &self,
+        batch: Result<PackedBatch<'_>, CoreError>,
+        max_threads: u32,
+        at: Option<u64>,
+    ) -> Answer {
+        let signer = &self.signer()?.inner;
+        let options = BatchOptions {
+            max_threads: usize::try_from(max_threads).unwrap_or(0),
+            at,
+        };
+        let tokens = signer.sign_packed(&batch?, options)?;
+        Ok(packed_text(tokens))
+    }
+}
+
+/// The fields of a batch from their wire code.
+pub(crate) fn batch_fields(code: u32) -> Result<BatchFields, CoreError> {
+    BatchFields::from_code(code).ok_or_else(|| CoreError::MalformedBatch {
+        reason: format!("{code} names no fields (0 user id, 1 email, 2 both)"),
+    })
+}
+
+/// A signed batch as text: its token lines, then one `!<index> <code> <message>` line per
+/// failed item.
+pub(crate) fn packed_text(tokens: BatchTokens) -> String {
+    let BatchTokens {
+        lines: mut text,
+        failures,
+    } = tokens;
+    for failure in failures {
+        let message = failure.error.to_string().replace(['\n', '\r'], " ");
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            text,
+            "{FAILURE_MARK}{} {} {message}",
+            failure.index,
+            failure.error.kind().code()
+        );
+    }
+    text
+}
+
+/// An outcome's snake_case name, as the lane's texts spell it.
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Verified => "verified",
+        Outcome::Missing => "missing",
+        Outcome::Invalid => "invalid",
+        Outcome::Unidentified => "unidentified",
+        Outcome::NotChecked => "not_checked",
+    }
+}
+
+/// An enforcement mode's snake_case name, as the lane's texts spell it.
+fn enforcement_name(enforcement: Enforcement) -> &'static str {
+    match enforcement {
+        Enforcement::Off => "off",
+        Enforcement::Report => "report",
+        Enforcement::Enforce => "enforce",
+    }
+}
+
+#[uniffi::export]
+impl Signer {
+    /// A handle to this signer for the fast lane (crates/userhash-ffi/src/lane.rs), which owns it
+    /// until the binding releases it. For the bindings' own fast paths; not for applications.
+    pub fn lane_handle(self: Arc<Self>) -> crate::Result<u64> {
+        generated_call();
+        Ok(handle(Held::Signer(self)))
+    }
+}
+
+#[uniffi::export]
+impl Verifier {
+    /// A handle to this verifier for the fast lane; see `Signer::lane_handle`.
+    pub fn lane_handle(self: Arc<Self>) -> crate::Result<u64> {
+        generated_call();
+        Ok(handle(Held::Verifier(self)))
+    }
+}
+
+#[uniffi::export]
+impl Gate {
+    /// A handle to this gate for the fast lane; see `Signer::lane_handle`.
+    pub fn lane_handle(self: Arc<Self>) -> crate::Result<u64> {
+        generated_call();
+        Ok(handle(Held::Gate(self)))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,316 @@
+//! The lane's C symbols (`userhash_lane_*`, declared for C and Swift in
+//! bindings/swift/Sources/UserHashFFI/include/userhash_lane.h): pointers and lengths in, the
+//! lane's texts out. Python reaches them through ctypes on the library the wheel already loaded,
+//! Swift through the hand-written header.
+//!
+//! Conventions, the same for every symbol:
+//! - a text argument is a pointer and a byte length; a null pointer is an absent value (an absent
+//!   field, no token, no label), whatever the length;
+//! - a time is a `u64` with a flag (`has_now`, `has_at`): 0 reads the clock;
+//! - a small call's answer is a NUL-terminated text in a buffer of the calling thread, valid until
+//!   that thread's next lane call: copy it at once (ctypes' `c_char_p` result does);
+//! - a batch's answer is a buffer the caller owns, freed with [`userhash_lane_free`];
+//! - nothing unwinds across the boundary: a panic becomes the failure `!panic ...`.
+
+// The lane reads raw pointers from foreign callers; each unsafe block says why it holds.
+#![allow(unsafe_code)]
+
+use std::cell::RefCell;
+use std::ffi::c_char;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use userhash::PackedBatch;
+
+use super::{Answer, Failure, Held, LANE_VERSION, identity, text, utf8};
+
+thread_local! {
+    /// The calling thread's last small answer, NUL-terminated (see the module doc).
+    static ANSWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A borrowed text argument: `None` for a null pointer.
+///
+/// # Safety
+/// A non-null `pointer` points to `length` readable bytes that stay unchanged for the call.
+unsafe fn bytes<'a>(pointer: *const u8, length: usize) -> Option<&'a [u8]> {
+    if pointer.is_null() {
+        return None;
+    }
+    // SAFETY: the caller's contract; a length over isize::MAX cannot describe real memory, and
+    // `from_raw_parts` requires it not to.
+    (length <= isize::MAX as usize).then(|| unsafe { std::slice::from_raw_parts(pointer, length) })
+}
+
+/// The object behind a lane handle.
+///
+/// # Safety
+/// `handle` came from a `lane_handle()` call and has not been released.
+unsafe fn held<'a>(handle: u64) -> Result<&'a Held, Failure> {
+    let pointer = usize::try_from(handle).unwrap_or(0) as *const Held;
+    if pointer.is_null() || !pointer.is_aligned() {
+        return Err(Failure::lane("not a lane handle"));
+    }
+    // SAFETY: the caller's contract: the handle is the address of a live boxed `Held`.
+    Ok(unsafe { &*pointer })
+}
+
+/// Runs a small call and leaves its answer, NUL-terminated, in the thread's buffer.
+fn answer(call: impl FnOnce() -> Answer) -> *const c_char {
+    let answer = catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
+        Err(Failure {
+            code: "panic",
+            message: "internal error: the lane panicked".to_owned(),
+        })
+    });
+    let mut text = text(answer).into_bytes();
+    // A NUL inside (an echoed claim or key id) would cut the C string: show it as U+FFFD.
+    if text.contains(&0) {
+        text = String::from_utf8_lossy(&text)
+            .replace('\0', "\u{FFFD}")
+            .into_bytes();
+    }
+    text.push(0);
+    ANSWER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        *buffer = text;
+        buffer.as_ptr().cast()
+    })
+}
+
+/// The version of the lane's symbols and texts ([`LANE_VERSION`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn userhash_lane_version() -> u32 {
+    LANE_VERSION
+}
+
+/// How many calls of uniffi's generated exports of the lane's objects have been made: the
+/// guard tests read it around a hot call, which must add nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn userhash_lane_generated_calls() -> u64 {
+    super::generated_calls()
+}
+
+/// Frees a lane handle (0 is ignored).
+///
+/// # Safety
+/// `handle` came from a `lane_handle()` call and is released once, with no call using it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn userhash_lane_release(handle: u64) {
+    let pointer = usize::try_from(handle).unwrap_or(0) as *mut Held;
+    if !pointer.is_null() {
+        // SAFETY: the contract: the box made by `lane::handle`, released once.
+        drop(unsafe { Box::from_raw(pointer) });
+    }
+}
+
+/// `signer.sign(identity)`: the token (the identity's fields as UTF-8, null = absent).
+///
+/// # Safety
+/// `signer` is a live signer handle; each non-null pointer points to its length in bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn userhash_lane_sign(
+    signer: u64,
+    user_id: *const u8,
+    user_id_len: usize,
+    email: *const u8,
+    email_len: usize,
+) -> *const c_char {
+    answer(|| {
+        // SAFETY: the function's contract.
+        let (held, user_id, email) = unsafe {
+            (
+                held(signer)?,
+                bytes(user_id, user_id_len),
+                bytes(email, email_len),
+            )
+        };
+        held.sign(&identity(user_id, email)?)
+    })
+}
+
+/// The time every token of a batch from this signer carries now (the core's clock rule):
+/// decimal seconds, or empty for a scheme without one. A caller that signs one logical batch in
+/// several calls asks once and passes the answer as each call's `at`.
+///
+/// # Safety
+/// `signer` is a live signer handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn userhash_lane_batch_time(signer: u64) -> *const c_char {
+    // SAFETY: the function's contract.
+    answer(|| unsafe { held(signer) }?.batch_time())
+}
+
+/// `verifier.verify(identity, token, label)` (`has_now` 0) or `verify_at(..., now, ...)`.
+///
+/// # Safety
+/// `verifier` is a live verifier handle; each non-null pointer points to its length in bytes.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn userhash_lane_verify(
+    verifier: u64,
+    user_id: *const u8,
+    user_id_len: usize,
+    email: *const u8,
+    email_len: usize,
+    token: *const u8,
+    token_len: usize,
+    label: *const u8,
+    label_len: usize,
+    now: u64,
+    has_now: u32,
+) -> *const c_char {
+    answer(|| {
+        // SAFETY: the function's contract.
+        let (held, user_id, email, token, label) = unsafe {
+            (
+                held(verifier)?,
+                bytes(user_id, user_id_len),
+                bytes(email, email_len),
+                bytes(token, token_len),
+                bytes(label, label_len),
+            )
+        };
+        let identity = identity(user_id, email)?;
+        let token = utf8(token, "token")?.unwrap_or_default();
+        let label = utf8(label, "label")?;
+        held.verify(&identity, token, label, (has_now != 0).then_some(now))
+    })
+}
+
+/// `gate.check(identity, token, label)` (`has_now` 0) or `check_at(..., now, ...)`; a null
+/// token is an absent one.
+///
+/// # Safety
+/// `gate` is a live gate handle; each non-null pointer points to its length in bytes.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn userhash_lane_check(
+    gate: u64,
+    user_id: *const u8,
+    user_id_len: usize,
+    email: *const u8,
+    email_len: usize,
+    token: *const u8,
+    token_len: usize,
+    label: *const u8,
+    label_len: usize,
+    now: u64,
+    has_now: u32,
+) -> *const c_char {
+    answer(|| {
+        // SAFETY: the function's contract.
+        let (held, user_id, email, token, label) = unsafe {
+            (
+                held(gate)?,
+                bytes(user_id, user_id_len),
+                bytes(email, email_len),
+                bytes(token, token_len),
+                bytes(label, label_len),
+            )
+        };
+        let identity = identity(user_id, email)?;
+        let token = utf8(token, "token")?;
+        let label = utf8(label, "label")?;
+        held.check(&identity, token, label, (has_now != 0).then_some(now))
+    })
+}
+
+/// Moves a batch's text into a buffer the caller owns (freed by [`userhash_lane_free`]).
+fn owned(call: impl FnOnce() -> Answer, out_len: *mut usize) -> *mut u8 {
+    let answer = catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
+        Err(Failure {
+            code: "panic",
+            message: "internal error: the lane panicked".to_owned(),
+        })
+    });
+    let text = text(answer).into_bytes().into_boxed_slice();
+    if !out_len.is_null() {
+        // SAFETY: a non-null `out_len` is writable (every caller's contract).
+        unsafe { *out_len = text.len() };
+    }
+    Box::into_raw(text).cast()
+}
+
+/// Signs a packed batch in the lengths layout (`userhash::PackedBatch::from_lengths`; `fields`
+/// 0 user id, 1 email, 2 both) at one time — `at` when `has_at`, else the clock read once —
+/// on at most `max_threads` threads (0: one per core). The answer is the batch's text, in a
+/// buffer of `*out_len` bytes the caller frees with [`userhash_lane_free`].
+///
+/// # Safety
+/// `signer` is a live signer handle; `data` and `lengths` point to their lengths in bytes
+/// (null only when the length is 0) and nothing writes to them during the call; `out_len` is
+/// writable.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn userhash_lane_sign_packed(
+    signer: u64,
+    fields: u32,
+    data: *const u8,
+    data_len: usize,
+    lengths: *const u8,
+    lengths_len: usize,
+    max_threads: u32,
+    at: u64,
+    has_at: u32,
+    out_len: *mut usize,
+) -> *mut u8 {
+    owned(
+        || {
+            // SAFETY: the function's contract.
+            let (held, data, lengths) = unsafe {
+                (
+                    held(signer)?,
+                    bytes(data, data_len).unwrap_or_default(),
+                    bytes(lengths, lengths_len).unwrap_or_default(),
+                )
+            };
+            let batch = super::batch_fields(fields)
+                .and_then(|fields| PackedBatch::from_lengths(fields, data, lengths));
+            held.sign_packed(batch, max_threads, (has_at != 0).then_some(at))
+        },
+        out_len,
+    )
+}
+
+/// [`userhash_lane_sign_packed`] in the lines layout: `count` items' fields as lines separated
+/// by `\n` (`userhash::PackedBatch::from_lines`).
+///
+/// # Safety
+/// As [`userhash_lane_sign_packed`], for `lines`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn userhash_lane_sign_lines(
+    signer: u64,
+    fields: u32,
+    lines: *const u8,
+    lines_len: usize,
+    count: u64,
+    max_threads: u32,
+    at: u64,
+    has_at: u32,
+    out_len: *mut usize,
+) -> *mut u8 {
+    owned(
+        || {
+            // SAFETY: the function's contract.
+            let (held, lines) =
+                unsafe { (held(signer)?, bytes(lines, lines_len).unwrap_or_default()) };
+            let batch = super::batch_fields(fields)
+                .and_then(|fields| PackedBatch::from_lines(fields, lines, count));
+            held.sign_packed(batch, max_threads, (has_at != 0).then_some(at))
+        },
+        out_len,
+    )
+}
+
+/// Frees a batch's answer.
+///
+/// # Safety
+/// `text` and `len` are exactly what one batch call returned, freed once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn userhash_lane_free(text: *mut u8, len: usize) {
+    if !text.is_null() {
+        // SAFETY: the contract: the boxed slice `owned` leaked, with its length.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(text, len)) });
+    }
+}

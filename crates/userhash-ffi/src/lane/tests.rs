@@ -1,0 +1,262 @@
+//! The lane's texts, through its C symbols, against the generated exports they stand for.
+#![allow(unsafe_code, clippy::unwrap_used)]
+
+use std::ffi::CStr;
+use std::sync::Arc;
+
+use super::abi::*;
+use crate::{Enforcement, Gate, Identity, Keyring, Scheme, Signer, Verifier};
+
+fn read(answer: *const std::ffi::c_char) -> String {
+    // SAFETY: the lane's answer is NUL-terminated and valid until this thread's next call.
+    unsafe { CStr::from_ptr(answer) }
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn signer(scheme: &str) -> Arc<Signer> {
+    Signer::new(Scheme::by_name(scheme.into()).unwrap(), "5ec2e7".into()).unwrap()
+}
+
+fn verifier(scheme: &str) -> Arc<Verifier> {
+    let keyring = Keyring::new(Scheme::by_name(scheme.into()).unwrap())
+        .unwrap()
+        .with_key("ios".into(), "other".into())
+        .unwrap()
+        .with_key("web".into(), "5ec2e7".into())
+        .unwrap();
+    Verifier::new(keyring, None).unwrap()
+}
+
+/// A field as the lane's (pointer, length), null for absent.
+fn arg(text: Option<&str>) -> (*const u8, usize) {
+    text.map_or((std::ptr::null(), 0), |text| (text.as_ptr(), text.len()))
+}
+
+#[test]
+fn sign_answers_the_generated_token_or_its_failure() {
+    let signer = signer("intercom");
+    let handle = signer.clone().lane_handle().unwrap();
+    for (user_id, email) in [
+        (Some("42"), None),
+        (None, Some("ada@example.com")),
+        (Some(""), None),
+        (None, None),
+    ] {
+        let ((u, ul), (e, el)) = (arg(user_id), arg(email));
+        // SAFETY: a live handle and borrowed strings.
+        let answer = read(unsafe { userhash_lane_sign(handle, u, ul, e, el) });
+        let generated = signer.sign(Identity {
+            user_id: user_id.map(str::to_owned),
+            email: email.map(str::to_owned),
+        });
+        match generated {
+            Ok(token) => assert_eq!(answer, token),
+            Err(error) => {
+                assert!(answer.starts_with('!'), "{answer}");
+                assert!(answer.ends_with(&format!(" {error}")), "{answer}");
+            }
+        }
+    }
+    // Bytes that are not UTF-8 have their own code.
+    // SAFETY: as above.
+    let answer =
+        read(unsafe { userhash_lane_sign(handle, b"\xff".as_ptr(), 1, std::ptr::null(), 0) });
+    assert!(answer.starts_with("!not_utf8 "), "{answer}");
+    // A handle of another kind is refused, not misread.
+    let verifier_handle = verifier("intercom").lane_handle().unwrap();
+    // SAFETY: a live handle (of the wrong kind, which the lane checks).
+    let answer = read(unsafe {
+        userhash_lane_sign(verifier_handle, b"42".as_ptr(), 2, std::ptr::null(), 0)
+    });
+    assert!(answer.starts_with("!lane_misuse "), "{answer}");
+    // SAFETY: released once each.
+    unsafe {
+        userhash_lane_release(handle);
+        userhash_lane_release(verifier_handle);
+    }
+}
+
+#[test]
+fn verify_and_check_answer_the_generated_records() {
+    let verifier = verifier("jimo");
+    let token = signer("jimo")
+        .sign_at(
+            Identity {
+                user_id: Some("42".into()),
+                email: None,
+            },
+            1_741_761_604,
+        )
+        .unwrap();
+    let handle = verifier.clone().lane_handle().unwrap();
+    let (u, ul) = arg(Some("42"));
+    let (t, tl) = arg(Some(&token));
+    // SAFETY: a live handle and borrowed strings.
+    let answer = read(unsafe {
+        userhash_lane_verify(
+            handle,
+            u,
+            ul,
+            std::ptr::null(),
+            0,
+            t,
+            tl,
+            std::ptr::null(),
+            0,
+            1_741_761_700,
+            1,
+        )
+    });
+    let verified = verifier
+        .verify_at(
+            Identity {
+                user_id: Some("42".into()),
+                email: None,
+            },
+            token.clone(),
+            1_741_761_700,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        answer,
+        format!("web\n{}\n1741761604\n", verified.fingerprint)
+    );
+    // Expired: the generated error's code and message.
+    // SAFETY: as above.
+    let answer = read(unsafe {
+        userhash_lane_verify(
+            handle,
+            u,
+            ul,
+            std::ptr::null(),
+            0,
+            t,
+            tl,
+            std::ptr::null(),
+            0,
+            1_741_761_604 + 7200,
+            1,
+        )
+    });
+    assert!(
+        answer.starts_with("!expired the token is genuine but 7200 s old"),
+        "{answer}"
+    );
+
+    let gate = Gate::new(verifier, Enforcement::Enforce).unwrap();
+    let gate_handle = gate.clone().lane_handle().unwrap();
+    let (l, ll) = arg(Some("ios"));
+    // SAFETY: as above.
+    let answer = read(unsafe {
+        userhash_lane_check(
+            gate_handle,
+            u,
+            ul,
+            std::ptr::null(),
+            0,
+            t,
+            tl,
+            l,
+            ll,
+            1_741_761_700,
+            1,
+        )
+    });
+    assert_eq!(
+        answer,
+        "0\n1\ninvalid\nenforce\n\nmismatch\nthe token does not match this identity under any key tried; `explain` can say why"
+    );
+    // SAFETY: as above; no token is a missing one.
+    let answer = read(unsafe {
+        userhash_lane_check(
+            gate_handle,
+            u,
+            ul,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            0,
+            0,
+        )
+    });
+    assert_eq!(answer, "0\n1\nmissing\nenforce\n\n\n");
+    // SAFETY: released once each.
+    unsafe {
+        userhash_lane_release(handle);
+        userhash_lane_release(gate_handle);
+    }
+}
+
+#[test]
+fn packed_batches_answer_tokens_then_failures() {
+    let signer = signer("intercom");
+    let handle = signer.clone().lane_handle().unwrap();
+    let lines = b"42\n\nada";
+    let mut len = 0usize;
+    // SAFETY: a live handle, a borrowed buffer and a writable length.
+    let text = unsafe {
+        userhash_lane_sign_lines(handle, 0, lines.as_ptr(), lines.len(), 3, 0, 0, 0, &mut len)
+    };
+    // SAFETY: the answer's buffer and length, read then freed once.
+    let answer = unsafe { std::slice::from_raw_parts(text, len) }.to_vec();
+    unsafe { userhash_lane_free(text, len) };
+    let sign = |id: &str| {
+        signer
+            .sign(Identity {
+                user_id: Some(id.into()),
+                email: None,
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        String::from_utf8(answer).unwrap(),
+        format!(
+            "{}\n\n{}\n!1 empty_field the user_id is empty; pass no user_id at all rather than an empty one\n",
+            sign("42"),
+            sign("ada")
+        )
+    );
+    // A huge count is refused before anything is allocated (issue 14 item 7).
+    // SAFETY: as above.
+    let text = unsafe {
+        userhash_lane_sign_lines(
+            handle,
+            2,
+            lines.as_ptr(),
+            lines.len(),
+            u64::MAX,
+            0,
+            0,
+            0,
+            &mut len,
+        )
+    };
+    let answer =
+        String::from_utf8(unsafe { std::slice::from_raw_parts(text, len) }.to_vec()).unwrap();
+    unsafe { userhash_lane_free(text, len) };
+    assert!(answer.starts_with("!malformed_batch "), "{answer}");
+    // SAFETY: released once.
+    unsafe { userhash_lane_release(handle) };
+}
+
+#[test]
+fn generated_calls_are_counted_and_lane_calls_are_not() {
+    let signer = signer("intercom");
+    let handle = signer.clone().lane_handle().unwrap();
+    let before = userhash_lane_generated_calls();
+    // SAFETY: a live handle and a borrowed string.
+    let _ = read(unsafe { userhash_lane_sign(handle, b"42".as_ptr(), 2, std::ptr::null(), 0) });
+    let after_lane = userhash_lane_generated_calls();
+    signer.fingerprint().unwrap();
+    // Other tests run in parallel and may count too: only growth is certain.
+    assert!(userhash_lane_generated_calls() > after_lane.max(before));
+    // SAFETY: released once.
+    unsafe { userhash_lane_release(handle) };
+    assert_eq!(userhash_lane_version(), 1);
+}
