@@ -3,10 +3,12 @@
 
     python bench_sign.py [--quick]        # prints one JSON object (nanoseconds, medians)
 
-Single call: ``Signer.sign`` on a 41-byte user id, beside ``hmac.new(key, msg, sha256)
-.hexdigest()`` (the stdlib one-liner every snippet uses) and beside the generated uniffi method
-the fast path replaces. Bulk: ``Signer.sign_many`` over N ids, beside a list comprehension over
-the stdlib ``hmac``. Every figure is the median of several repeats; read them as ratios (``cargo
+Single calls, through the fast lane: ``Signer.sign`` on a 41-byte user id beside ``hmac.new(key,
+msg, sha256).hexdigest()`` (the stdlib one-liner every snippet uses); ``Verifier.verify`` and
+``Gate.check`` beside ``hmac.compare_digest(hmac.new(...).hexdigest(), token)``; each beside the
+generated uniffi method the lane replaces. Bulk: ``Signer.sign_many`` over N ids, beside a list
+comprehension over the stdlib ``hmac``, and beside its own two halves (the lane's batch call,
+and making the ``str`` objects). Every figure is the median of several repeats; read them as ratios (``cargo
 xtask bench`` writes them to docs/benchmarks.md). ``--quick`` only checks that everything runs.
 """
 
@@ -26,7 +28,7 @@ import timeit
 from typing import Any, Callable, Dict, List
 
 import userhash
-from userhash import _fast
+from userhash import _lane
 
 SECRET = "a6c93e058a4ab236449bd321002352483a85138489d2ee4fb2eaa4cfd3ab2ba8"
 USER_ID = "user-4f1c9a2e-7d3b-4c8e-9f01-2b3c4d5e6f70"  # 41 bytes, as in the Rust benchmark
@@ -49,7 +51,7 @@ def per_item(function: Callable[[], List[Any]], count: int, repeat: int) -> floa
 
 def profile_of_generated_sign(signer: userhash.Signer, identity: userhash.Identity) -> List[str]:
     """Where the generated per-item path spends its time: cProfile's top functions."""
-    generated = _fast._GENERATED_SIGN
+    generated = _lane._GENERATED_SIGN
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(2000):
@@ -72,26 +74,35 @@ def main() -> int:
     message = USER_ID
     new, sha256 = hmac.new, hashlib.sha256
     assert signer.sign(identity) == new(key, message.encode(), sha256).hexdigest()
-    assert _fast.FAST_SIGN, "the fast sign path is off"
+    token = signer.sign(identity)
+    verifier = userhash.Verifier(userhash.Keyring(signer.scheme()).with_key("web", SECRET))
+    gate = userhash.Gate(verifier, userhash.Enforcement.ENFORCE)
+    assert verifier.verify(identity, token).label == "web" and gate.check(identity, token).allowed
+    compare_digest = hmac.compare_digest
 
     results: Dict[str, Any] = {"python": sys.version.split()[0], "bulk_count": count}
     results["stdlib_hmac_hexdigest"] = per_call(
         lambda: new(key, message.encode(), sha256).hexdigest(), number, repeat
     )
+    results["stdlib_verify"] = per_call(
+        lambda: compare_digest(new(key, message.encode(), sha256).hexdigest(), token), number, repeat
+    )
     results["sign"] = per_call(lambda: signer.sign(identity), number, repeat)
-    generated = _fast._GENERATED_SIGN
+    results["verify"] = per_call(lambda: verifier.verify(identity, token), number, repeat)
+    results["check"] = per_call(lambda: gate.check(identity, token), number, repeat)
+    generated = _lane._GENERATED_SIGN
     results["generated_sign"] = per_call(lambda: generated(signer, identity), number // 4, repeat)
-    # The floor under `sign`: two bare ctypes calls into the library (clone a handle, free it),
-    # with no Python around them but the call status. `sign` makes three such calls.
-    lib = userhash._generated._UniffiLib
-    status_type, byref = userhash._generated._UniffiRustCallStatus, ctypes.byref
-    clone, free = lib.uniffi_userhash_ffi_fn_clone_signer, lib.uniffi_userhash_ffi_fn_free_signer
-
-    def clone_and_free() -> None:
-        status = status_type()
-        free(clone(signer._handle, byref(status)), byref(status))
-
-    results["two_bare_ctypes_calls"] = per_call(clone_and_free, number, repeat)
+    generated_verify = _lane._GENERATED_VERIFY
+    results["generated_verify"] = per_call(
+        lambda: generated_verify(verifier, identity, token), number // 4, repeat
+    )
+    generated_check = _lane._GENERATED_CHECK
+    results["generated_check"] = per_call(
+        lambda: generated_check(gate, identity, token), number // 4, repeat
+    )
+    # The floor of a lane call: one bare ctypes call with no argument and no Python around it.
+    version = _lane._SMALL.userhash_lane_version
+    results["bare_ctypes_call"] = per_call(version, number, repeat)
 
     ids = [f"user-{i:08d}" for i in range(count)]
     expected = [new(key, i.encode(), sha256).hexdigest() for i in ids]
@@ -103,20 +114,23 @@ def main() -> int:
     # Where sign_many's time goes, measured the way it does the work (64k ids a call, signed on
     # every core but one): signing each packed chunk with one Rust call, and making the token objects from each chunk's text,
     # the part no binding can skip because the caller asked for a list of str.
-    chunk = _fast._CHUNK
-    sign_lines = userhash._generated.Signer.sign_lines
-    fields = userhash._generated.PackedFields.USER_ID
+    chunk = _lane._CHUNK
     chunks = [ids[start : start + chunk] for start in range(0, count, chunk)]
     packed = [("\n".join(part).encode(), len(part)) for part in chunks]
-    threads = _fast._PIPELINED_THREADS
+    threads = _lane._PIPELINED_THREADS
+    handle = _lane._lane_handle(signer)
+    sign_lines = _lane._SIGN_LINES
+
+    def lane_batches() -> List[str]:
+        return [
+            _lane._bulk(sign_lines, handle, 0, data, len(data), n, threads, 0, 0)
+            for data, n in packed
+        ]
+
     results["chunk_size"] = chunk
     results["signing_threads"] = threads
-    results["sign_lines_per_id"] = per_item(
-        lambda: [sign_lines(signer, fields, data, n, threads) for data, n in packed],
-        count,
-        max(3, repeat // 3),
-    )
-    texts = [sign_lines(signer, fields, data, n, threads) for data, n in packed]
+    results["sign_lines_per_id"] = per_item(lane_batches, count, max(3, repeat // 3))
+    texts = lane_batches()
     results["split_tokens_per_id"] = per_item(
         lambda: [text.split("\n") for text in texts], count, max(3, repeat // 3)
     )

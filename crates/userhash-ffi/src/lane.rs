@@ -16,11 +16,15 @@
 //!   type (`error_code_name`) and a message without secrets; each language raises its usual
 //!   typed error from it, in one place. Successes never start with `!`:
 //!   - sign: the token;
-//!   - verify: `label \n fingerprint \n timestamp \n claims` (an empty timestamp or claims is
-//!     none; the claims, last, may hold newlines);
+//!   - verify: `label \n fingerprint \n timestamp \n claimed \n`, then the fields claimed user
+//!     id, claimed email and claims;
 //!   - gate check: `allowed \n would_deny \n outcome \n enforcement \n label \n error_code \n
-//!     error_message` (booleans `0`/`1`, enum values by snake_case name, empty = none; the
-//!     message, last, may hold newlines);
+//!     claimed \n`, then the fields claimed user id, claimed email and error message;
+//!
+//!   where a line is plain ASCII (booleans and `claimed` are `0`/`1`, enum values their
+//!   snake_case name, an empty line none), and a *field* is text that may hold anything (a
+//!   user id from a JWT's claims, JSON, an echoed key id): `-\n` for none, or its UTF-8 byte
+//!   length in decimal, `\n`, and the bytes;
 //!   - packed batch: the core's token lines, one per item, then `!<index> <code> <message>` per
 //!     failed item (no newline in the message).
 //!
@@ -190,17 +194,25 @@ impl Held {
         now: Option<u64>,
     ) -> Answer {
         let verified = self.verifier()?.verified(identity, token, label, now)?;
+        // Every field, by name: a field added to `Verified` fails this build until the lane
+        // carries it (and the protocol's version moves).
         let userhash::Verified {
             label,
             fingerprint,
             timestamp,
             claims,
+            claimed_identity,
         } = verified;
         let timestamp = timestamp.map(|time| time.to_string()).unwrap_or_default();
-        Ok(format!(
-            "{label}\n{fingerprint}\n{timestamp}\n{}",
-            claims.unwrap_or_default()
-        ))
+        let mut text = format!("{label}\n{fingerprint}\n{timestamp}\n");
+        push_identity(
+            &mut text,
+            claimed_identity
+                .as_ref()
+                .map(|who| (who.user_id.as_deref(), who.email.as_deref())),
+        );
+        push_field(&mut text, claims.as_deref());
+        Ok(text)
     }
 
     /// The gate's decision, as the generated `Gate::check` (`now: None`) or `check_at` makes it.
@@ -222,17 +234,25 @@ impl Held {
             error_code,
             error_message,
             would_deny_when_enforced,
+            claimed_identity,
         } = decision;
-        Ok(format!(
-            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
+        let mut text = format!(
+            "{}\n{}\n{}\n{}\n{}\n{}\n",
             u8::from(allowed),
             u8::from(would_deny_when_enforced),
             outcome_name(outcome),
             enforcement_name(enforcement),
             label.unwrap_or_default(),
             error_code.map_or("", |code| userhash::ErrorKind::from(code).code()),
-            error_message.unwrap_or_default(),
-        ))
+        );
+        push_identity(
+            &mut text,
+            claimed_identity
+                .as_ref()
+                .map(|who| (who.user_id.as_deref(), who.email.as_deref())),
+        );
+        push_field(&mut text, error_message.as_deref());
+        Ok(text)
     }
 
     /// Signs a packed batch at the batch's one time (`at`, or the clock read once).
@@ -250,6 +270,29 @@ impl Held {
         let tokens = signer.sign_packed(&batch?, options)?;
         Ok(packed_text(tokens))
     }
+}
+
+/// Appends a field: `-\n` for none, else the UTF-8 byte length, `\n`, and the text.
+fn push_field(text: &mut String, value: Option<&str>) {
+    match value {
+        None => text.push_str("-\n"),
+        Some(value) => {
+            // Writing to a String cannot fail.
+            let _ = write!(text, "{}\n{value}", value.len());
+        }
+    }
+}
+
+/// Appends an optional identity: the line `0` (none) or `1`, then its user id and email fields.
+fn push_identity(text: &mut String, identity: Option<(Option<&str>, Option<&str>)>) {
+    let (claimed, user_id, email) = match identity {
+        Some((user_id, email)) => ('1', user_id, email),
+        None => ('0', None, None),
+    };
+    text.push(claimed);
+    text.push('\n');
+    push_field(text, user_id);
+    push_field(text, email);
 }
 
 /// The fields of a batch from their wire code.

@@ -14,12 +14,14 @@ Every failure raises a subclass of :class:`UserHashError` (``UserHashError.Misma
 ``UserHashError.EmptySecret``, ...) whose message never contains a secret or a whole token.
 """
 
+import functools as _functools
 import inspect as _inspect
+import types as _types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    # Type checkers see the Signer with `sign_many` (the runtime binding is at the end).
-    from ._fast import Signer as Signer
+    # Type checkers see the lane's classes (the runtime binding is at the end).
+    from ._lane import Gate as Gate, Signer as Signer, Verifier as Verifier
 
 from ._ffi import userhash as _generated
 from ._ffi.userhash import *  # type: ignore[assignment]  # noqa: F401,F403  (the generated bindings are the API)
@@ -58,26 +60,34 @@ for _object_type in (Scheme, Signer, Keyring, Verifier, Gate):  # noqa: F405
 
 # 2. Text is encoded as UTF-8 where it is lowered to Rust. A str holding a lone surrogate cannot
 #    be, and Python's UnicodeEncodeError keeps the whole string in `.object`, where repr() and
-#    tracebacks would show a secret. Raise a ValueError that says where, never what.
-def _hide_unencodable_text(encode_site):  # type: ignore[no-untyped-def]
-    def lowered(*args):  # type: ignore[no-untyped-def]
+#    tracebacks would show a secret. Raise a ValueError that says where, never what. Every public
+#    callable of the generated module is wrapped (its public names only).
+def _hide_unencodable_text(function):  # type: ignore[no-untyped-def]
+    @_functools.wraps(function)
+    def lowered(*args, **kwargs):  # type: ignore[no-untyped-def]
         try:
-            return encode_site(*args)
+            return function(*args, **kwargs)
         except UnicodeEncodeError as error:
             raise ValueError(
                 f"text argument is not valid Unicode: it has a lone surrogate at index "
                 f"{error.start}, which UTF-8 cannot encode"
             ) from None
 
-    return staticmethod(lowered)
+    return lowered
 
 
-_generated._UniffiFfiConverterString.write = _hide_unencodable_text(
-    _generated._UniffiFfiConverterString.write
-)
-_generated._UniffiFfiConverterString.lower = _hide_unencodable_text(
-    _generated._UniffiFfiConverterString.lower
-)
+for _object_type in (Scheme, Signer, Keyring, Verifier, Gate):  # noqa: F405
+    for _name, _member in list(vars(_object_type).items()):
+        if _name.startswith("_") and _name != "__init__":
+            continue
+        if isinstance(_member, (classmethod, staticmethod)):
+            setattr(_object_type, _name, type(_member)(_hide_unencodable_text(_member.__func__)))
+        elif callable(_member):
+            setattr(_object_type, _name, _hide_unencodable_text(_member))
+for _name in _generated_all:
+    _member = globals()[_name]
+    if isinstance(_member, _types.FunctionType):
+        globals()[_name] = _hide_unencodable_text(_member)
 
 
 # repr() of a record names its fields with their reprs, as a dataclass's would, so logs and the
@@ -122,10 +132,13 @@ def error_code(error: UserHashError) -> ErrorCode:  # noqa: F405
         raise TypeError(f"not a userhash error variant: {type(error).__name__}") from None
 
 
-# Speed: `Signer` is the generated class with a fast `sign` and a bulk `sign_many` (see
-# _fast.py); signers made by Rust (`Keyring.signer`) are built through the generated module's own
-# name, so they are this class too. It is defined after the fixes above, which it inherits.
+# Speed: `Signer`, `Verifier` and `Gate` are the generated classes with their hot calls through
+# the fast lane (see _lane.py); objects made by Rust (`Keyring.signer`, ...) are built through
+# the generated module's own names, so they are these classes too. Defined after the fixes above,
+# which they inherit.
 if not TYPE_CHECKING:
-    from ._fast import Signer
+    from ._lane import Gate, Signer, Verifier
 
     _generated.Signer = Signer
+    _generated.Verifier = Verifier
+    _generated.Gate = Gate

@@ -122,7 +122,7 @@ fn verify_and_check_answer_the_generated_records() {
         .unwrap();
     assert_eq!(
         answer,
-        format!("web\n{}\n1741761604\n", verified.fingerprint)
+        format!("web\n{}\n1741761604\n0\n-\n-\n-\n", verified.fingerprint)
     );
     // Expired: the generated error's code and message.
     // SAFETY: as above.
@@ -167,7 +167,7 @@ fn verify_and_check_answer_the_generated_records() {
     });
     assert_eq!(
         answer,
-        "0\n1\ninvalid\nenforce\n\nmismatch\nthe token does not match this identity under any key tried; `explain` can say why"
+        "0\n1\ninvalid\nenforce\n\nmismatch\n0\n-\n-\n81\nthe token does not match this identity under any key tried; `explain` can say why"
     );
     // SAFETY: as above; no token is a missing one.
     let answer = read(unsafe {
@@ -185,7 +185,7 @@ fn verify_and_check_answer_the_generated_records() {
             0,
         )
     });
-    assert_eq!(answer, "0\n1\nmissing\nenforce\n\n\n");
+    assert_eq!(answer, "0\n1\nmissing\nenforce\n\n\n0\n-\n-\n-\n");
     // SAFETY: released once each.
     unsafe {
         userhash_lane_release(handle);
