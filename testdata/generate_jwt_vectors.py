@@ -211,7 +211,7 @@ def sign_case(case_id, scheme, user_id, email, attributes=None, issued_at=ISSUED
 
 
 def verify_case(case_id, scheme, user_id, email, token, expected, now=NOW, only_label=None,
-                max_age=None, max_future_skew=None, pyjwt=None):
+                max_age=None, max_future_skew=None, pyjwt=None, require_exp=None):
     """`pyjwt` is PyJWT's verdict on the token with the key that signed it, when it can judge."""
     if pyjwt is not None:
         signer_key = key_bytes(scheme, SECRETS[scheme][pyjwt[1]])
@@ -219,8 +219,8 @@ def verify_case(case_id, scheme, user_id, email, token, expected, now=NOW, only_
     return {
         "id": case_id, "source": SOURCE, "scheme": scheme, "keyring": keyring_for(scheme),
         "user_id": user_id, "email": email, "token": token, "now": now,
-        "max_age": max_age, "max_future_skew": max_future_skew, "only_label": only_label,
-        "expected": expected,
+        "max_age": max_age, "max_future_skew": max_future_skew, "require_exp": require_exp,
+        "only_label": only_label, "expected": expected,
     }
 
 
@@ -436,6 +436,46 @@ def featurebase_extras(content):
     ]
 
 
+def time_cases(scheme):
+    """The verifier bounds every genuine token in time: `exp` is required (unless the policy
+    says the vendor omits it, and then `iat` is, bounded by the max age), and the validity an
+    `exp` grants may not exceed the max age: `exp - iat`, or `exp - now` without `iat`. PyJWT
+    accepts every one of these tokens (it bounds nothing the issuer did not ask it to)."""
+    slug = scheme.replace("=", "-").replace(",", "-")
+    key = key_bytes(scheme, SECRETS[scheme][0])
+    base = claims_for(scheme, UID, None, None, ISSUED)
+    no_exp = {k: v for k, v in base.items() if k != "exp"}
+    no_times = {k: v for k, v in no_exp.items() if k != "iat"}
+    no_iat = {k: v for k, v in base.items() if k != "iat"}
+    cases = [
+        ("no-exp", no_exp, rejected("missing_claim"), {}),
+        ("no-exp-optional", no_exp, valid("current"), {"require_exp": False}),
+        ("no-exp-optional-stale", no_exp, rejected("expired"),
+         {"require_exp": False, "now": ISSUED + DEFAULT_MAX_AGE + 1}),
+        ("no-exp-no-iat", no_times, rejected("missing_claim"), {}),
+        ("no-exp-no-iat-optional", no_times, rejected("missing_claim"), {"require_exp": False}),
+        ("lifetime-over-max-age", {**base, "exp": ISSUED + 2 * DEFAULT_MAX_AGE},
+         rejected("invalid_claim"), {}),
+        ("lifetime-within-custom-max-age", {**base, "exp": ISSUED + 2 * DEFAULT_MAX_AGE},
+         valid("current"), {"max_age": 2 * DEFAULT_MAX_AGE}),
+        ("lifetime-ten-years", {**base, "exp": ISSUED + 10 * 365 * 86_400},
+         rejected("invalid_claim"), {}),
+        ("exp-before-iat", {**base, "exp": ISSUED - 10}, rejected("invalid_claim"), {}),
+        ("far-future-exp-no-iat", {**no_iat, "exp": NOW + 10 * 365 * 86_400},
+         rejected("invalid_claim"), {}),
+        ("exp-no-iat-within-max-age", {**no_iat, "exp": NOW + DEFAULT_MAX_AGE},
+         valid("current"), {}),
+    ]
+    out = []
+    for name, claims, expected, options in cases:
+        now = options.get("now", NOW)
+        out.append(verify_case(
+            f"{slug}-verify-{name}", scheme, UID, None, pyjwt_sign(key, claims), expected,
+            now=now, max_age=options.get("max_age"), require_exp=options.get("require_exp"),
+            pyjwt=(True, 0)))
+    return out
+
+
 def common_errors():
     return [
         error_case("jwt-error-attributes-on-a-hash", "sign", "invalid_claim", "intercom",
@@ -506,6 +546,12 @@ def explain_file():
         explain_case("jwt-explain-combo-wrong-key-and-expired", s, UID, EMAIL,
                      pyjwt_sign(other, base), None, ["wrong_key", "stale_timestamp"],
                      expected_label="current", now=ISSUED + 86_400),
+        explain_case("jwt-explain-no-exp", s, UID, EMAIL,
+                     pyjwt_sign(key, {k: v for k, v in base.items() if k != "exp"}),
+                     "claim_missing", ["claim_missing"]),
+        explain_case("jwt-explain-lifetime-over-max-age", s, UID, EMAIL,
+                     pyjwt_sign(key, {**base, "exp": ISSUED + 86_400}),
+                     "claim_invalid", ["claim_invalid"]),
         explain_case("jwt-explain-no-known-mistake", s, UID, EMAIL,
                      pyjwt_sign(b"a secret from somewhere else entirely", base), None, []),
     ]
@@ -580,11 +626,13 @@ def custom_file():
     for key in content:
         content[key] += hexed[key]
     content["errors"] += common_errors()
+    content["verify"] += time_cases("subject=user_id,output=jwt")
     return content
 
 
 def files():
     intercom = preset_file("intercom-jwt", {"name": "Ada Lovelace"})
+    intercom["verify"] += time_cases("intercom-jwt")
     zendesk = preset_file("zendesk", {"name": "Ada Lovelace", "email_verified": True})
     zendesk_extras(zendesk)
     featurebase = preset_file("featurebase", {

@@ -49,6 +49,9 @@ U64_MAX = 2**64 - 1
 MAX_IDENTIFIER_BYTES = 1024
 DEFAULT_MAX_AGE = 3600
 DEFAULT_MAX_FUTURE_SKEW = 300
+# The ceilings of a freshness policy: above them (or below 0) the verifier refuses to be built.
+MAX_AGE_CEILING = 30 * 24 * 3600
+MAX_FUTURE_SKEW_CEILING = 3600
 
 # A "typical" verification moment, taken from the Jimo example (time 1741761604).
 TYPICAL_TS = 1741761604
@@ -360,16 +363,24 @@ def freshness_rejection(ts, now, max_age, max_future_skew):
     return "from_the_future" if ts - now > max_future_skew else None
 
 
+def check_freshness(max_age, max_future_skew):
+    """A policy window below 0 or above its ceiling is a configuration error (null: default)."""
+    for value, ceiling in ((max_age, MAX_AGE_CEILING), (max_future_skew, MAX_FUTURE_SKEW_CEILING)):
+        if value is not None and not 0 <= value <= ceiling:
+            raise UserhashError("invalid_freshness")
+
+
 def verify(scheme_text, keyring, user_id, email, token, now=None, max_age=None,
            max_future_skew=None, only_label=None):
     """{"valid": True, "label": L} or {"valid": False, "error": rejection};
     raises UserhashError for input errors.
 
-    Order: scheme, keyring, only_label, identity, token decoding, MAC (keys in
-    keyring order, first match wins), then freshness.
+    Order: scheme, keyring, freshness policy, only_label, identity, token decoding, MAC (keys
+    in keyring order, first match wins), then freshness.
     """
     scheme = parse_scheme(scheme_text)
     ring = build_keyring(scheme, keyring)
+    check_freshness(max_age, max_future_skew)
     if only_label is not None:
         ring = [entry for entry in ring if entry.label == only_label]
         if not ring:
@@ -1916,8 +1927,9 @@ def limits_file():
 def freshness_file():
     f = VectorFile("freshness.json",
                    "Freshness of timestamped tokens: MAC before freshness, the default window "
-                   "(max_age 3600, max_future_skew 300) at its exact boundaries, custom windows, "
-                   "and the u64 edges.")
+                   "(max_age 3600, max_future_skew 300) at its exact boundaries, custom windows "
+                   "up to their ceilings (30 days, one hour), the u64 edges, and policies outside "
+                   "their bounds, refused with invalid_freshness.")
     secret = demo_hex_secret("freshness")
     keyring = ring(("web", secret))
     now = TYPICAL_NOW
@@ -1955,12 +1967,15 @@ def freshness_file():
     check("freshness-max-age-0-same-second", now, now, max_age=0)
     check("freshness-max-age-0-expired", now - 1, now, "expired", max_age=0)
     check("freshness-max-age-one-week", now - 604800, now, max_age=604800)
-    check("freshness-max-age-u64-max-ts-zero", 0, U64_MAX, max_age=U64_MAX)
+    check("freshness-max-age-ceiling", now - MAX_AGE_CEILING, now, max_age=MAX_AGE_CEILING)
+    check("freshness-max-age-ceiling-expired", now - MAX_AGE_CEILING - 1, now, "expired",
+          max_age=MAX_AGE_CEILING)
     check("freshness-skew-0-same-second", now, now, max_future_skew=0)
     check("freshness-skew-0-ahead-1", now + 1, now, "from_the_future", max_future_skew=0)
     check("freshness-skew-30-boundary", now + 30, now, max_future_skew=30)
     check("freshness-skew-30-beyond", now + 31, now, "from_the_future", max_future_skew=30)
-    check("freshness-skew-u64-max", U64_MAX, 0, max_future_skew=U64_MAX)
+    check("freshness-skew-ceiling", now + MAX_FUTURE_SKEW_CEILING, now,
+          max_future_skew=MAX_FUTURE_SKEW_CEILING)
     check("freshness-both-custom-old-ok", now - 100, now, max_age=100, max_future_skew=10)
     check("freshness-both-custom-future-ok", now + 10, now, max_age=100, max_future_skew=10)
     check("freshness-both-custom-old-expired", now - 101, now, "expired", max_age=100,
@@ -1980,6 +1995,21 @@ def freshness_file():
     stale = sign("jimo", secret, UID, None, now - 86400)
     f.verify_case("freshness-timestamp-rewritten", "jimo", keyring, UID, None,
                   stale.rpartition("-")[0] + f"-{now}", error="mismatch", now=now)
+    # A policy outside its bounds is refused when the verifier is made: a negative window
+    # (Java's, Python's and Swift's integers are signed; a binding that wrapped -1 to 2^64-1
+    # switched expiry off), one in milliseconds, one past the ceilings.
+    placeholder = ring(("web", BAD_SECRET))
+    token = sign("jimo", BAD_SECRET, UID, None, now)
+    for slug, max_age, max_future_skew in (
+            ("max-age-negative", -1, None), ("skew-negative", None, -1),
+            ("max-age-above-ceiling", MAX_AGE_CEILING + 1, None),
+            ("max-age-milliseconds", DEFAULT_MAX_AGE * 1000, None),
+            ("max-age-i64-max", 2**63 - 1, None),
+            ("skew-above-ceiling", None, MAX_FUTURE_SKEW_CEILING + 1),
+            ("skew-milliseconds", None, DEFAULT_MAX_FUTURE_SKEW * 1000)):
+        f.error_case(f"freshness-error-{slug}", "verify", "invalid_freshness", scheme="jimo",
+                     keyring=placeholder, user_id=UID, token=token, now=now, max_age=max_age,
+                     max_future_skew=max_future_skew)
     return f
 
 
@@ -2047,7 +2077,7 @@ def all_files():
 ERROR_CODES = [
     "unknown_scheme", "invalid_scheme", "empty_secret", "invalid_hex_secret", "unidentified",
     "missing_field", "empty_field", "identifier_too_long", "timestamp_not_applicable",
-    "invalid_label", "duplicate_label", "unknown_label", "empty_keyring",
+    "invalid_label", "duplicate_label", "unknown_label", "empty_keyring", "invalid_freshness",
 ]
 REJECTION_CODES = ["malformed_token", "missing_timestamp", "mismatch", "expired",
                    "from_the_future"]
@@ -2067,7 +2097,8 @@ def check_coverage(files):
     causes = {x for f in files for c in f.explain for x in c["expected"]["includes"]}
     by_name = {f.name: f for f in files}
     assert set(ERROR_CODES) <= {c["error"] for c in by_name["errors.json"].errors} | \
-        {c["error"] for c in by_name["keyring.json"].errors}, "input error code missing"
+        {c["error"] for c in by_name["keyring.json"].errors} | \
+        {c["error"] for c in by_name["freshness.json"].errors}, "input error code missing"
     assert set(ERROR_CODES) <= errors
     assert errors <= set(ERROR_CODES), errors - set(ERROR_CODES)
     assert set(REJECTION_CODES) <= rejections, set(REJECTION_CODES) - rejections

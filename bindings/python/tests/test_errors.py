@@ -13,6 +13,7 @@ import pytest
 import userhash
 from userhash import (
     Enforcement,
+    Freshness,
     Gate,
     Identity,
     Keyring,
@@ -98,6 +99,11 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
     ),
     "expired": (UserHashError.Expired, lambda: verify_jimo(JIMO_TOKEN, NOW + 3601)),
     "from_the_future": (UserHashError.FromTheFuture, lambda: verify_jimo(JIMO_TOKEN, NOW - 301)),
+    # A negative window, once a ValueError here and a never-expiring verifier in Java.
+    "invalid_freshness": (
+        UserHashError.InvalidFreshness,
+        lambda: Verifier(JIMO_KEYRING, Freshness(max_age_seconds=-1)),
+    ),
     # JWT schemes; the secret is the only key, so nothing the token carries can echo it.
     "unsupported_algorithm": (
         UserHashError.UnsupportedAlgorithm,
@@ -230,7 +236,12 @@ BAD_INPUTS: dict[str, tuple[str, str]] = {
     "negative_timestamp": ("JIMO_SIGNER.sign_at(ALICE, -1)", "ValueError"),
     "timestamp_over_u64": ("JIMO_SIGNER.sign_at(ALICE, 2 ** 64)", "ValueError"),
     "negative_now": ("VERIFIER.verify_at(ALICE, 'a' * 64, -1)", "ValueError"),
-    "negative_max_age": ("Verifier(KEYRING, Freshness(max_age_seconds=-1))", "ValueError"),
+    # A negative window reaches the core and is refused with the typed error every language
+    # gives; one past a signed 64-bit integer cannot be lowered at all.
+    "negative_max_age": ("Verifier(KEYRING, Freshness(max_age_seconds=-1))", "InvalidFreshness"),
+    "negative_skew": ("Verifier(KEYRING, Freshness(max_future_skew_seconds=-1))", "InvalidFreshness"),
+    "max_age_over_ceiling": ("Verifier(KEYRING, Freshness(max_age_seconds=2**63 - 1))", "InvalidFreshness"),
+    "max_age_over_i64": ("Verifier(KEYRING, Freshness(max_age_seconds=2**64 - 1))", "ValueError"),
     "keyring_as_verifier": ("Gate(KEYRING, Enforcement.ENFORCE)", "TypeError"),
     "str_enforcement": ("Gate(VERIFIER, 'enforce')", "ValueError"),
     "none_identities": ("SIGNER.sign_batch(None)", "TypeError"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import pytest
 
@@ -50,11 +50,15 @@ def verifier(case: Case) -> Verifier:
     freshness = Freshness(
         max_age_seconds=_or(case.get("max_age"), default.max_age_seconds),
         max_future_skew_seconds=_or(case.get("max_future_skew"), default.max_future_skew_seconds),
+        require_exp=_or(case.get("require_exp"), default.require_exp),
     )
     return Verifier(keyring, freshness)
 
 
-def _or(value: Optional[int], default: int) -> int:
+T = TypeVar("T")
+
+
+def _or(value: Optional[T], default: T) -> T:
     return default if value is None else value
 
 

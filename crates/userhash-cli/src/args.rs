@@ -96,13 +96,28 @@ impl Keys {
         Ok((label.to_owned(), self.keyring.signer(&self.scheme, label)?))
     }
 
-    /// The freshness policy with `--max-age` / `--max-future-skew` applied.
-    pub fn freshness_with(&self, max_age: Option<u64>, max_future_skew: Option<u64>) -> Freshness {
-        Freshness {
-            max_age_seconds: max_age.unwrap_or(self.freshness.max_age_seconds),
-            max_future_skew_seconds: max_future_skew
-                .unwrap_or(self.freshness.max_future_skew_seconds),
-        }
+    /// The freshness policy with `--max-age`, `--max-future-skew` and `--no-require-exp`
+    /// applied. The flags are signed so that a negative window reaches the core and is refused
+    /// with its typed error, as in every binding.
+    ///
+    /// # Errors
+    /// [`userhash::Error::InvalidFreshness`] for a negative window.
+    pub fn freshness_with(
+        &self,
+        max_age: Option<i64>,
+        max_future_skew: Option<i64>,
+        require_exp: bool,
+    ) -> Result<Freshness, CliError> {
+        let signed = |seconds: u64| i64::try_from(seconds).unwrap_or(i64::MAX);
+        let freshness = if max_age.is_none() && max_future_skew.is_none() {
+            self.freshness
+        } else {
+            Freshness::from_signed(
+                max_age.unwrap_or_else(|| signed(self.freshness.max_age_seconds)),
+                max_future_skew.unwrap_or_else(|| signed(self.freshness.max_future_skew_seconds)),
+            )?
+        };
+        Ok(freshness.with_require_exp(require_exp && self.freshness.require_exp))
     }
 
     fn labels(&self) -> String {
@@ -203,7 +218,8 @@ impl Check {
     /// Scheme, secret, config and clock errors.
     pub fn from_flags(args: &CheckArgs, stdin: &mut dyn BufRead) -> Result<Check, CliError> {
         let keys = Keys::from_flags(&args.scheme, &args.secret, stdin)?;
-        let freshness = keys.freshness_with(args.max_age, args.max_future_skew);
+        let freshness =
+            keys.freshness_with(args.max_age, args.max_future_skew, !args.no_require_exp)?;
         let verifier = Verifier::with_freshness(keys.scheme, keys.keyring, freshness)?;
         Ok(Check {
             verifier,

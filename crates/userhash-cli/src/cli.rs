@@ -309,15 +309,20 @@ pub struct CheckArgs {
     #[arg(long, value_name = "UNIX")]
     pub now: Option<u64>,
 
-    /// The largest accepted token age in seconds (timestamped schemes; default: the config's,
-    /// else 3600).
-    #[arg(long, value_name = "SECONDS")]
-    pub max_age: Option<u64>,
+    /// The largest accepted token age in seconds, at most 2592000 (30 days); for a JWT also its
+    /// longest accepted validity, exp - iat (default: the config's, else 3600).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub max_age: Option<i64>,
 
-    /// The largest accepted lead of a token's timestamp over the clock, in seconds
-    /// (timestamped schemes; default: the config's, else 300).
-    #[arg(long, value_name = "SECONDS")]
-    pub max_future_skew: Option<u64>,
+    /// The largest accepted lead of a token's timestamp over the clock, in seconds, at most
+    /// 3600; a JWT's leeway on exp, nbf and iat (default: the config's, else 300).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub max_future_skew: Option<i64>,
+
+    /// Accept a JWT without an exp claim, for a vendor whose tokens omit it; such a token must
+    /// carry an iat no older than --max-age.
+    #[arg(long)]
+    pub no_require_exp: bool,
 }
 
 /// Row file formats.

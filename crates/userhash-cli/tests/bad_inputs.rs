@@ -97,10 +97,11 @@ fn flags(row: &Value, secret_file: &Path) -> Vec<String> {
         ("max_age", "--max-age"),
         ("max_future_skew", "--max-future-skew"),
     ] {
+        // The number's exact JSON text: u64 past i64::MAX, and negative windows, as given.
         flags.extend(
             inputs
                 .get(key)
-                .and_then(Value::as_u64)
+                .filter(|n| n.is_number())
                 .map(|n| format!("{flag}={n}")),
         );
     }

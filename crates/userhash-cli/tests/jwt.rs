@@ -150,3 +150,42 @@ fn verify_without_an_identity_reads_the_user_from_the_claims() {
     .code(2);
     assert!(one_line_error(&assert).contains("neither a user_id nor an email"));
 }
+
+/// A genuine intercom-jwt token for user 42 with these claims besides `user_id`.
+fn token_with_times(times: &str) -> String {
+    use base64::Engine as _;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let signing_input = format!(
+        "{}.{}",
+        encode(br#"{"alg":"HS256","typ":"JWT"}"#),
+        encode(format!(r#"{{{times}"user_id":"42"}}"#).as_bytes())
+    );
+    let mac = userhash::hmac_sha256(SECRET.as_bytes(), signing_input.as_bytes());
+    format!("{signing_input}.{}", encode(&mac))
+}
+
+#[test]
+fn a_jwt_must_carry_exp_unless_told_and_cannot_outlive_the_max_age() {
+    let no_exp = token_with_times(r#""iat":1760000000,"#);
+    let rejected = json(&verify("intercom-jwt", &no_exp, &["--user-id", "42"]).code(1));
+    assert_eq!(rejected["code"], "missing_claim");
+    let allowed = &["--user-id", "42", "--no-require-exp"];
+    assert_eq!(
+        json(&verify("intercom-jwt", &no_exp, allowed).success())["valid"],
+        true
+    );
+
+    let ten_years = token_with_times(r#""exp":2075360000,"iat":1760000000,"#);
+    let rejected = json(&verify("intercom-jwt", &ten_years, &["--user-id", "42"]).code(1));
+    assert_eq!(rejected["code"], "invalid_claim");
+
+    // A negative window is refused with the library's typed error, as in every binding.
+    let assert = verify(
+        "intercom-jwt",
+        &no_exp,
+        &["--user-id", "42", "--max-age", "-1"],
+    )
+    .code(2);
+    let error: serde_json::Value = serde_json::from_slice(&assert.get_output().stderr).unwrap();
+    assert_eq!(error["error"]["code"], "invalid_freshness");
+}

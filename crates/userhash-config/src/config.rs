@@ -388,6 +388,7 @@ fn parse_environment(
     let freshness = Freshness {
         max_age_seconds: max_age.unwrap_or(defaults.max_age_seconds),
         max_future_skew_seconds: max_future_skew.unwrap_or(defaults.max_future_skew_seconds),
+        ..defaults
     };
 
     let keys_at = at.child("keys");

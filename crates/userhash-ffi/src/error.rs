@@ -47,6 +47,9 @@ mirror_enum! {
         FromTheFuture,
         /// The system clock reads a time before 1970.
         ClockBeforeEpoch,
+        /// A freshness policy window is negative or above its ceiling (30 days of age, one
+        /// hour of clock skew).
+        InvalidFreshness,
         /// A JWT names an algorithm other than HS256 (including `none`).
         UnsupportedAlgorithm,
         /// The scheme names its key in the JWT `kid` header, and none was given.
@@ -126,6 +129,10 @@ pub enum UserHashError {
     /// The system clock reads a time before 1970.
     #[error("{0}")]
     ClockBeforeEpoch(String),
+    /// A freshness policy window is negative or above its ceiling (30 days of age, one hour of
+    /// clock skew).
+    #[error("{0}")]
+    InvalidFreshness(String),
     /// A JWT names an algorithm other than HS256 (including `none`).
     #[error("{0}")]
     UnsupportedAlgorithm(String),
@@ -172,6 +179,7 @@ impl From<CoreError> for UserHashError {
             ErrorCode::Expired => UserHashError::Expired(message),
             ErrorCode::FromTheFuture => UserHashError::FromTheFuture(message),
             ErrorCode::ClockBeforeEpoch => UserHashError::ClockBeforeEpoch(message),
+            ErrorCode::InvalidFreshness => UserHashError::InvalidFreshness(message),
             ErrorCode::UnsupportedAlgorithm => UserHashError::UnsupportedAlgorithm(message),
             ErrorCode::MissingKeyId => UserHashError::MissingKeyId(message),
             ErrorCode::UnknownKeyId => UserHashError::UnknownKeyId(message),

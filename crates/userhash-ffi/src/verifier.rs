@@ -2,30 +2,51 @@
 
 use std::sync::Arc;
 
-use userhash::{
-    DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Freshness as CoreFreshness,
-    Verified as CoreVerified, Verifier as CoreVerifier,
-};
+use userhash::{Freshness as CoreFreshness, Verified as CoreVerified, Verifier as CoreVerifier};
 
 use crate::lane::generated_call;
-use crate::{Diagnosis, Identity, Keyring, Result, Scheme};
+use crate::{Diagnosis, Identity, Keyring, Result, Scheme, UserHashError};
 
-/// How old, and how far ahead of the verifier's clock, a timestamped token may be.
+/// How old, and how far ahead of the verifier's clock, a timestamped token may be; for JWTs also
+/// how long one may be valid, and whether it must carry `exp`. The seconds are signed, as every
+/// binding's integers are, so that a negative value reaches the core and is refused by the
+/// verifier with `InvalidFreshness` (never wrapped into a window that never expires).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Freshness {
-    /// The largest accepted age in seconds (default one hour).
+    /// The largest accepted age in seconds (default one hour, at most 30 days); for a JWT also
+    /// its longest accepted validity, `exp - iat`.
     #[uniffi(default = 3600)]
-    pub max_age_seconds: u64,
-    /// The largest accepted lead over the verifier's clock in seconds (default five minutes).
+    pub max_age_seconds: i64,
+    /// The largest accepted lead over the verifier's clock in seconds (default five minutes, at
+    /// most one hour); a JWT's leeway on `exp`, `nbf` and `iat`.
     #[uniffi(default = 300)]
-    pub max_future_skew_seconds: u64,
+    pub max_future_skew_seconds: i64,
+    /// Whether a JWT must carry an `exp` claim (default true). Switch it off only for a vendor
+    /// whose tokens omit `exp`; such a token must then carry an `iat` within the max age.
+    #[uniffi(default = true)]
+    pub require_exp: bool,
 }
 
-impl From<Freshness> for CoreFreshness {
-    fn from(freshness: Freshness) -> CoreFreshness {
-        CoreFreshness {
-            max_age_seconds: freshness.max_age_seconds,
-            max_future_skew_seconds: freshness.max_future_skew_seconds,
+impl TryFrom<Freshness> for CoreFreshness {
+    type Error = UserHashError;
+
+    fn try_from(freshness: Freshness) -> Result<CoreFreshness> {
+        Ok(CoreFreshness::from_signed(
+            freshness.max_age_seconds,
+            freshness.max_future_skew_seconds,
+        )?
+        .with_require_exp(freshness.require_exp))
+    }
+}
+
+impl From<CoreFreshness> for Freshness {
+    fn from(freshness: CoreFreshness) -> Freshness {
+        // The core's windows are within their ceilings (days), far below i64::MAX.
+        let signed = |seconds: u64| i64::try_from(seconds).unwrap_or(i64::MAX);
+        Freshness {
+            max_age_seconds: signed(freshness.max_age_seconds),
+            max_future_skew_seconds: signed(freshness.max_future_skew_seconds),
+            require_exp: freshness.require_exp,
         }
     }
 }
@@ -66,12 +87,16 @@ pub struct Verifier {
 
 #[uniffi::export]
 impl Verifier {
-    /// A verifier for the keyring's scheme; `freshness` bounds timestamped tokens (defaults: one
-    /// hour old, five minutes ahead).
+    /// A verifier for the keyring's scheme; `freshness` bounds timestamped tokens and JWTs
+    /// (defaults: one hour old, five minutes ahead, JWTs carry `exp`). A negative window, or one
+    /// above its ceiling, is refused with `InvalidFreshness`.
     #[uniffi::constructor(default(freshness = None))]
     pub fn new(keyring: Arc<Keyring>, freshness: Option<Freshness>) -> Result<Arc<Verifier>> {
         generated_call();
-        let freshness = freshness.map_or_else(CoreFreshness::default, Into::into);
+        let freshness = match freshness {
+            Some(freshness) => freshness.try_into()?,
+            None => CoreFreshness::default(),
+        };
         let inner =
             CoreVerifier::with_freshness(keyring.scheme.clone(), keyring.inner.clone(), freshness)?;
         Ok(Arc::new(Verifier { inner }))
@@ -168,12 +193,9 @@ impl Verifier {
     }
 }
 
-/// The default maximum age of a timestamped token, in seconds.
+/// The default freshness policy: one hour old, five minutes ahead, JWTs carry `exp`.
 #[uniffi::export]
 pub fn default_freshness() -> Result<Freshness> {
     generated_call();
-    Ok(Freshness {
-        max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
-        max_future_skew_seconds: DEFAULT_MAX_FUTURE_SKEW_SECONDS,
-    })
+    Ok(CoreFreshness::default().into())
 }

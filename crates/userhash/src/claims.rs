@@ -286,7 +286,7 @@ pub(crate) fn check(
         }
     }
     check_subject(scheme, layout, identity, claims)?;
-    check_times(claims, freshness, now)
+    check_times(scheme, claims, freshness, now)
 }
 
 /// The identity a genuine token's claims name, for a caller that gave none: every identity claim
@@ -370,20 +370,50 @@ fn check_subject(
     Ok(())
 }
 
-/// `exp`, `nbf` and `iat` against the clock, with the freshness policy's skew as leeway. A token
-/// with an `exp` is bounded by it; one with only an `iat` is bounded by the maximum age.
-fn check_times(claims: &Map<String, Value>, freshness: Freshness, now: u64) -> Result<Option<u64>> {
+/// `exp`, `nbf` and `iat` against the clock, with the freshness policy's skew as leeway.
+///
+/// Every genuine token must be bounded in time by the verifier, not only by the issuer: `exp` is
+/// required unless the policy says otherwise (then `iat` is, bounded by the maximum age), and the
+/// validity an `exp` grants may not exceed the maximum age — `exp - iat`, or `exp - now` (beyond
+/// the skew) for a token without `iat` — so a far-future `exp` cannot outlive the policy.
+fn check_times(
+    scheme: &Scheme,
+    claims: &Map<String, Value>,
+    freshness: Freshness,
+    now: u64,
+) -> Result<Option<u64>> {
     let skew = freshness.max_future_skew_seconds;
+    let max_age = freshness.max_age_seconds;
     let exp = seconds_at(claims, "exp")?;
     let nbf = seconds_at(claims, "nbf")?;
     let iat = seconds_at(claims, "iat")?;
-    if let Some(exp) = exp {
-        // RFC 7519: the token is valid only *before* its exp (plus the leeway).
-        if now >= exp.saturating_add(skew) {
-            return Err(Error::PastExpiry {
-                ago: now - exp,
-                leeway: skew,
-            });
+    match (exp, iat) {
+        (None, _) if freshness.require_exp => return Err(missing(scheme, &["exp"])),
+        (None, None) => return Err(missing(scheme, &["iat"])),
+        (None, Some(_)) => {}
+        (Some(exp), _) => {
+            // RFC 7519: the token is valid only *before* its exp (plus the leeway).
+            if now >= exp.saturating_add(skew) {
+                return Err(Error::PastExpiry {
+                    ago: now - exp,
+                    leeway: skew,
+                });
+            }
+            let lifetime = match iat {
+                Some(iat) => exp.checked_sub(iat).ok_or_else(|| Error::InvalidClaim {
+                    claim: "exp".to_owned(),
+                    reason: "is before iat".to_owned(),
+                })?,
+                None => exp.saturating_sub(now.saturating_add(skew)),
+            };
+            if lifetime > max_age {
+                return Err(Error::InvalidClaim {
+                    claim: "exp".to_owned(),
+                    reason: format!(
+                        "makes the token valid for {lifetime} s; the verifier accepts at most {max_age} s (its max age)"
+                    ),
+                });
+            }
         }
     }
     for not_before in [nbf, iat].into_iter().flatten() {

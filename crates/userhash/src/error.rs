@@ -222,6 +222,21 @@ pub enum Error {
     /// The system clock reads a time before 1970, so no timestamp can be checked or made.
     #[error("the system clock reads a time before 1970-01-01")]
     ClockBeforeEpoch,
+    /// A freshness policy setting is negative or above its ceiling
+    /// ([`MAX_AGE_CEILING_SECONDS`](crate::MAX_AGE_CEILING_SECONDS),
+    /// [`MAX_FUTURE_SKEW_CEILING_SECONDS`](crate::MAX_FUTURE_SKEW_CEILING_SECONDS)): a value a
+    /// binding wrapped from -1 to 2^64-1 would otherwise switch expiry off without a word.
+    #[error(
+        "invalid freshness policy: {setting} is {value} s; it must be between 0 and {max} s, or tokens would never expire"
+    )]
+    InvalidFreshness {
+        /// The setting: `max_age_seconds` or `max_future_skew_seconds`.
+        setting: &'static str,
+        /// The value given (negative values come from bindings with signed integers).
+        value: i128,
+        /// The setting's ceiling in seconds.
+        max: u64,
+    },
     /// A JWT's header names an algorithm other than HS256 (including `none`).
     #[error(
         "the token's JWT algorithm is {alg:?}; this scheme accepts HS256 only (a token with \"none\" or another algorithm is never trusted)"
@@ -328,6 +343,8 @@ pub enum ErrorKind {
     FromTheFuture,
     /// See [`Error::ClockBeforeEpoch`].
     ClockBeforeEpoch,
+    /// See [`Error::InvalidFreshness`].
+    InvalidFreshness,
     /// See [`Error::UnsupportedAlgorithm`].
     UnsupportedAlgorithm,
     /// See [`Error::MissingKeyId`].
@@ -346,7 +363,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 26] = [
+    pub const ALL: [ErrorKind; 27] = [
         ErrorKind::UnknownScheme,
         ErrorKind::InvalidScheme,
         ErrorKind::EmptySecret,
@@ -366,6 +383,7 @@ impl ErrorKind {
         ErrorKind::Expired,
         ErrorKind::FromTheFuture,
         ErrorKind::ClockBeforeEpoch,
+        ErrorKind::InvalidFreshness,
         ErrorKind::UnsupportedAlgorithm,
         ErrorKind::MissingKeyId,
         ErrorKind::UnknownKeyId,
@@ -397,6 +415,7 @@ impl ErrorKind {
             ErrorKind::Expired => "expired",
             ErrorKind::FromTheFuture => "from_the_future",
             ErrorKind::ClockBeforeEpoch => "clock_before_epoch",
+            ErrorKind::InvalidFreshness => "invalid_freshness",
             ErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
             ErrorKind::MissingKeyId => "missing_key_id",
             ErrorKind::UnknownKeyId => "unknown_key_id",
@@ -442,6 +461,7 @@ impl Error {
             Error::Expired { .. } => ErrorKind::Expired,
             Error::FromTheFuture { .. } => ErrorKind::FromTheFuture,
             Error::ClockBeforeEpoch => ErrorKind::ClockBeforeEpoch,
+            Error::InvalidFreshness { .. } => ErrorKind::InvalidFreshness,
             Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
             Error::MissingKeyId { .. } => ErrorKind::MissingKeyId,
             Error::UnknownKeyId { .. } => ErrorKind::UnknownKeyId,

@@ -36,7 +36,8 @@ pub use secret::Secret;
 pub use signer::{BatchOptions, Signer};
 pub use split::{MIN_ITEMS_PER_THREAD, Split};
 pub use verifier::{
-    DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Freshness, Verified, Verifier,
+    DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Freshness, MAX_AGE_CEILING_SECONDS,
+    MAX_FUTURE_SKEW_CEILING_SECONDS, Verified, Verifier,
 };
 
 /// The repository README's Rust quick start, compiled and run as a doctest so it stays true.

@@ -83,11 +83,23 @@ impl Row<'_> {
     fn verifier(&self) -> Result<Verifier, Error> {
         let scheme = self.scheme()?;
         let keyring = self.keyring(&scheme)?;
-        let freshness = Freshness {
-            max_age_seconds: self.number("max_age").unwrap_or(DEFAULT_MAX_AGE_SECONDS),
-            max_future_skew_seconds: self
-                .number("max_future_skew")
-                .unwrap_or(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
+        let signed = |key: &str| self.inputs.get(key).and_then(Value::as_i64);
+        let freshness = if signed("max_age").is_some_and(|s| s < 0)
+            || signed("max_future_skew").is_some_and(|s| s < 0)
+        {
+            // Negative seconds reach the core only through a binding's signed integers.
+            Freshness::from_signed(
+                signed("max_age").unwrap_or(3600),
+                signed("max_future_skew").unwrap_or(300),
+            )?
+        } else {
+            Freshness {
+                max_age_seconds: self.number("max_age").unwrap_or(DEFAULT_MAX_AGE_SECONDS),
+                max_future_skew_seconds: self
+                    .number("max_future_skew")
+                    .unwrap_or(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
+                require_exp: true,
+            }
         };
         Verifier::with_freshness(scheme, keyring, freshness)
     }

@@ -115,6 +115,14 @@ fn every_message() {
             "the system clock reads a time before 1970-01-01",
         ),
         (
+            Error::InvalidFreshness {
+                setting: "max_age_seconds",
+                value: -1,
+                max: 2_592_000,
+            },
+            "invalid freshness policy: max_age_seconds is -1 s; it must be between 0 and 2592000 s, or tokens would never expire",
+        ),
+        (
             Error::UnsupportedAlgorithm { alg: "none".into() },
             "the token's JWT algorithm is \"none\"; this scheme accepts HS256 only (a token with \"none\" or another algorithm is never trusted)",
         ),

@@ -36,6 +36,7 @@ extension UserHashError {
         case .Expired: return .expired
         case .FromTheFuture: return .fromTheFuture
         case .ClockBeforeEpoch: return .clockBeforeEpoch
+        case .InvalidFreshness: return .invalidFreshness
         case .UnsupportedAlgorithm: return .unsupportedAlgorithm
         case .MissingKeyId: return .missingKeyId
         case .UnknownKeyId: return .unknownKeyId
@@ -56,6 +57,7 @@ extension UserHashError {
              .DuplicateLabel(let message), .UnknownLabel(let message), .EmptyKeyring(let message),
              .MalformedToken(let message), .MissingTimestamp(let message), .Mismatch(let message),
              .Expired(let message), .FromTheFuture(let message), .ClockBeforeEpoch(let message),
+             .InvalidFreshness(let message),
              .UnsupportedAlgorithm(let message), .MissingKeyId(let message),
              .UnknownKeyId(let message), .MissingClaim(let message), .InvalidClaim(let message),
              .NotUtf8(let message), .MalformedBatch(let message):

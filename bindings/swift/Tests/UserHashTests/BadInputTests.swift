@@ -49,7 +49,13 @@ struct MatrixRow: Decodable {
     struct Inputs: Decodable {
         let scheme: MatrixText?, secret: MatrixText?, keyring: [Key]?, userId: MatrixText?, email: MatrixText?
         let token: MatrixText?, label: MatrixText?
-        let timestamp: UInt64?, now: UInt64?, maxAge: UInt64?, maxFutureSkew: UInt64?
+        let timestamp: UInt64?, now: UInt64?, maxAge: Window?, maxFutureSkew: Window?
+    }
+    /// A freshness window, signed 64-bit as the binding's `Freshness` holds it. A value past
+    /// `Int64` (in a row only Rust and the CLI run) decodes as `nil` rather than failing the file.
+    struct Window: Decodable {
+        let seconds: Int64?
+        init(from decoder: Decoder) throws { seconds = try? decoder.singleValueContainer().decode(Int64.self) }
     }
     struct Expect: Decodable { let error: String?, token: String?, label: String?, hostError: String? }
     let id: String, operation: String, inputs: Inputs, expect: Expect, languages: [String], knownBug: String?
@@ -97,8 +103,9 @@ private struct RowRunner {
     func verifier() throws -> Verifier {
         let standard = try defaultFreshness()
         let freshness = Freshness(
-            maxAgeSeconds: row.inputs.maxAge ?? standard.maxAgeSeconds,
-            maxFutureSkewSeconds: row.inputs.maxFutureSkew ?? standard.maxFutureSkewSeconds
+            maxAgeSeconds: row.inputs.maxAge?.seconds ?? standard.maxAgeSeconds,
+            maxFutureSkewSeconds: row.inputs.maxFutureSkew?.seconds ?? standard.maxFutureSkewSeconds,
+            requireExp: standard.requireExp
         )
         return try Verifier(keyring: keyring(), freshness: freshness)
     }

@@ -59,6 +59,14 @@ final class ErrorTests: XCTestCase {
             ("mismatch", .mismatch, { _ = try self.verifier.verifyAt(identity: alice, token: self.iosToken, now: now, label: "web") }),
             ("expired", .expired, { try verifyJimo(self.jimoToken, now + 3601) }),
             ("from_the_future", .fromTheFuture, { try verifyJimo(self.jimoToken, now - 301) }),
+            // A negative window was once a trap (UInt64) or, wrapped, a verifier whose tokens
+            // never expire: now the core refuses it, and one above its ceiling, with a typed error.
+            ("invalid_freshness", .invalidFreshness, {
+                _ = try Verifier(keyring: self.jimo, freshness: Freshness(maxAgeSeconds: -1, maxFutureSkewSeconds: 300, requireExp: true))
+            }),
+            ("invalid_freshness_ceiling", .invalidFreshness, {
+                _ = try Verifier(keyring: self.jimo, freshness: Freshness(maxAgeSeconds: 3600, maxFutureSkewSeconds: 3601, requireExp: true))
+            }),
             // JWT schemes: {"alg":"none"}.{"external_id":"42","scope":"user"}. is an unsigned JWT.
             ("unsupported_algorithm", .unsupportedAlgorithm, {
                 let verifier = try Verifier(keyring: Keyring(scheme: "zendesk").withKeys(["app_1": secret]))
@@ -108,8 +116,8 @@ final class ErrorTests: XCTestCase {
             .unknownScheme, .invalidScheme, .emptySecret, .invalidHexSecret, .unidentified, .missingField, .emptyField,
             .identifierTooLong, .timestampNotApplicable, .invalidLabel, .duplicateLabel, .unknownLabel, .emptyKeyring,
             .malformedToken, .missingTimestamp, .mismatch, .expired, .fromTheFuture, .clockBeforeEpoch,
-            .unsupportedAlgorithm, .missingKeyId, .unknownKeyId, .missingClaim, .invalidClaim, .notUtf8,
-            .malformedBatch,
+            .invalidFreshness, .unsupportedAlgorithm, .missingKeyId, .unknownKeyId, .missingClaim, .invalidClaim,
+            .notUtf8, .malformedBatch,
         ]
         XCTAssertEqual(provoked.union(unreachable), Set(every))
         XCTAssertEqual(Set(every.map(\.name)).count, every.count, "distinct snake_case names")

@@ -16,7 +16,8 @@ let vectorsDirectory: URL = {
 }()
 
 /// One case of any section; a field the section does not use is nil. Integers are decoded
-/// straight into `UInt64` (never through a `Double`): values reach 2^64-1.
+/// straight into `UInt64` (never through a `Double`): values reach 2^64-1. The freshness windows
+/// are signed (`Int64`), as the binding's `Freshness` is: the vectors make some negative.
 struct Case: Decodable {
     struct Key: Decodable { let label: String, secret: String }
     /// A JWT case's attributes (absent in hash files).
@@ -53,7 +54,7 @@ struct Case: Decodable {
     }
     let id: String, scheme: String, operation: String?, error: String?, expected: Expected?
     let secret: String?, keyring: [Key]?, userId: String?, email: String?, token: String?
-    let timestamp: UInt64?, now: UInt64?, maxAge: UInt64?, maxFutureSkew: UInt64?
+    let timestamp: UInt64?, now: UInt64?, maxAge: Int64?, maxFutureSkew: Int64?, requireExp: Bool?
     let onlyLabel: String?, expectedLabel: String?, enforcement: String?
     let keyId: String?, attributes: Claims?
 }

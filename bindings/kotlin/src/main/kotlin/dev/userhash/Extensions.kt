@@ -25,6 +25,7 @@ val UserHashException.code: ErrorCode
         is UserHashException.Expired -> ErrorCode.EXPIRED
         is UserHashException.FromTheFuture -> ErrorCode.FROM_THE_FUTURE
         is UserHashException.ClockBeforeEpoch -> ErrorCode.CLOCK_BEFORE_EPOCH
+        is UserHashException.InvalidFreshness -> ErrorCode.INVALID_FRESHNESS
         is UserHashException.UnsupportedAlgorithm -> ErrorCode.UNSUPPORTED_ALGORITHM
         is UserHashException.MissingKeyId -> ErrorCode.MISSING_KEY_ID
         is UserHashException.UnknownKeyId -> ErrorCode.UNKNOWN_KEY_ID

@@ -10,8 +10,8 @@ package dev.userhash
  * - the generated constructors (`new Signer(...)`, ...) declare no checked exception, so javac
  *   refuses a `catch (UserHashException.EmptySecret e)` around them; the factories here declare
  *   [UserHashException];
- * - methods taking an unsigned `ULong` (`signAt`, `verifyAt`, `checkAt`, `explainAt`) and the
- *   `Freshness` constructor get JVM names that Java cannot spell;
+ * - methods taking an unsigned `ULong` (`signAt`, `verifyAt`, `checkAt`, `explainAt`) get JVM
+ *   names that Java cannot spell;
  * - the fast single-identity signing (`signUserId`, `signEmail`) is a Kotlin extension function,
  *   `signer.sign(userId, email)`, which Java would have to call through `ExtensionsKt`.
  *
@@ -108,10 +108,13 @@ object UserHash {
     fun signManyIdentities(signer: Signer, identities: List<Identity>): List<String> = signer.signMany(identities)
 
     /** A freshness policy: how old, and how far ahead of the verifier's clock, a timestamped
-     *  token may be, in seconds. */
+     *  token (or JWT) may be, in seconds, and whether a JWT must carry `exp`. The seconds are
+     *  signed, never converted: a negative window (or one above its ceiling, 30 days of age or
+     *  one hour of skew) makes [verifier] throw `UserHashException.InvalidFreshness`. */
     @JvmStatic
-    fun freshness(maxAgeSeconds: Long, maxFutureSkewSeconds: Long): Freshness =
-        Freshness(maxAgeSeconds.toULong(), maxFutureSkewSeconds.toULong())
+    @JvmOverloads
+    fun freshness(maxAgeSeconds: Long, maxFutureSkewSeconds: Long, requireExp: Boolean = true): Freshness =
+        Freshness(maxAgeSeconds, maxFutureSkewSeconds, requireExp)
 
     /** The default freshness policy (one hour old, five minutes ahead). */
     @JvmStatic

@@ -75,6 +75,19 @@ class JavaApiTest {
         } catch (UserHashException.Expired expected) {
             assertEquals(ErrorCode.EXPIRED, UserHash.errorCode(expected));
         }
+        // A negative window is refused with a typed error; it once wrapped to 2^64-1 seconds
+        // and the verifier then accepted tokens of any age.
+        Keyring keyring = UserHash.keyring(scheme).withKey("web", "secret");
+        for (long[] window : new long[][] {{-1L, 5L}, {60L, -1L}, {2_592_001L, 5L}}) {
+            try {
+                UserHash.verifier(keyring, UserHash.freshness(window[0], window[1]));
+                fail("freshness " + window[0] + "/" + window[1] + " made a verifier");
+            } catch (UserHashException.InvalidFreshness expected) {
+                assertEquals(ErrorCode.INVALID_FRESHNESS, UserHash.errorCode(expected));
+            } catch (UserHashException e) {
+                fail("wrong variant: " + e);
+            }
+        }
         // 2^64-1 seconds, spelled as a Java long: the whole u64 range is reachable.
         String last = UserHash.signAt(UserHash.signer(scheme, "secret"), new Identity("42", null), -1L);
         assertTrue(last.endsWith("-18446744073709551615"), last);

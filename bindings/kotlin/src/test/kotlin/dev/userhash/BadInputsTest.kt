@@ -44,6 +44,9 @@ class BadInputsTest {
         /** An unsigned 64-bit input, read from the exact integer (never through a double). */
         fun u64(key: String): ULong? = inputs.get(key)?.takeUnless { it.isNull }?.bigIntegerValue()?.toString()?.toULong()
 
+        /** A signed field: the freshness windows, which the rows make negative. */
+        fun i64(key: String): Long? = inputs.get(key)?.takeUnless { it.isNull }?.longValue()
+
         val keys: List<Pair<String, String>>
             get() = inputs.get("keyring")?.map { text(it.get("label"))!! to text(it.get("secret"))!! } ?: emptyList()
 
@@ -68,8 +71,8 @@ class BadInputsTest {
     private fun verifier(row: Row): Verifier {
         val default = defaultFreshness()
         val freshness = Freshness(
-            maxAgeSeconds = row.u64("max_age") ?: default.maxAgeSeconds,
-            maxFutureSkewSeconds = row.u64("max_future_skew") ?: default.maxFutureSkewSeconds,
+            maxAgeSeconds = row.i64("max_age") ?: default.maxAgeSeconds,
+            maxFutureSkewSeconds = row.i64("max_future_skew") ?: default.maxFutureSkewSeconds,
         )
         return keyring(row).use { Verifier(it, freshness) }
     }

@@ -41,6 +41,15 @@ class Case(val file: String, private val node: JsonNode) {
         it.bigIntegerValue().toString().toULong()
     }
 
+    /** A signed 64-bit field (the freshness windows, which may be negative). */
+    fun i64(key: String): Long? = node.get(key)?.takeUnless { it.isNull }?.let {
+        require(it.isIntegralNumber && it.canConvertToLong()) { "$id: $key is not a signed 64-bit integer" }
+        it.longValue()
+    }
+
+    /** A boolean field (absent or null: none). */
+    fun bool(key: String): Boolean? = node.get(key)?.takeUnless { it.isNull }?.booleanValue()
+
     fun node(key: String): JsonNode = node.get(key) ?: error("$id: no $key")
 
     val identity: Identity get() = Identity(userId = text("user_id"), email = text("email"))

@@ -21,8 +21,9 @@ class VectorsTest {
         val keys = case.node("keyring").map { it.get("label").textValue() to it.get("secret").textValue() }
         val default = defaultFreshness()
         val freshness = Freshness(
-            maxAgeSeconds = case.u64("max_age") ?: default.maxAgeSeconds,
-            maxFutureSkewSeconds = case.u64("max_future_skew") ?: default.maxFutureSkewSeconds,
+            maxAgeSeconds = case.i64("max_age") ?: default.maxAgeSeconds,
+            maxFutureSkewSeconds = case.i64("max_future_skew") ?: default.maxFutureSkewSeconds,
+            requireExp = case.bool("require_exp") ?: default.requireExp,
         )
         return Keyring.of(scheme, *keys.toTypedArray()).use { Verifier(it, freshness) }
     }
