@@ -49,8 +49,13 @@ pub struct Preset {
     pub claims: Option<&'static ClaimLayout>,
     /// How sure we are of the rule.
     pub confidence: Confidence,
-    /// The name under which the client SDK sends the token.
+    /// The name under which the client SDK sends the token, as the vendor's docs write it (free
+    /// text: some SDKs take the token as a positional argument).
     pub client_parameter: &'static str,
+    /// The same, as one machine-readable JSON key: the member that holds this vendor's token in a
+    /// payload (`user_hash` for Intercom, `jwt` for Zendesk). A valid JSON member name, never
+    /// `user_id`, `email` or `error` (which a payload entry uses for itself).
+    pub payload_key: &'static str,
     /// Where the rule comes from.
     pub source: &'static str,
 }
@@ -58,7 +63,7 @@ pub struct Preset {
 macro_rules! preset {
     ($(#[$doc:meta])* $ident:ident = $name:literal, $vendor:literal,
      $subject:ident, $key:ident, $encoding:ident, $timestamp:ident, $confidence:ident,
-     $parameter:literal, $source:literal) => {
+     $parameter:literal => $payload_key:literal, $source:literal) => {
         $(#[$doc])*
         pub const $ident: Preset = Preset {
             name: $name,
@@ -70,6 +75,7 @@ macro_rules! preset {
             claims: None,
             confidence: Confidence::$confidence,
             client_parameter: $parameter,
+            payload_key: $payload_key,
             source: $source,
         };
     };
@@ -82,58 +88,58 @@ preset!(
     /// [`Keyring`](crate::Keyring). If both fields are sent, a hash over the email is rejected.
     /// Source: Intercom's identity-verification docs. Confidence: confirmed.
     INTERCOM = "intercom", "Intercom", UserIdElseEmail, Utf8, Hex, None, Confirmed,
-    "user_hash", "Intercom identity verification docs (web, iOS, Android, Cordova)"
+    "user_hash" => "user_hash", "Intercom identity verification docs (web, iOS, Android, Cordova)"
 );
 preset!(
     /// Helpshift identity verification: HMAC-SHA256 of `user_id + email` concatenated with no
     /// separator, whichever are present; standard padded base64.
     /// Source: Helpshift's user-identity docs. Confidence: confirmed.
     HELPSHIFT = "helpshift", "Helpshift", UserIdAndEmail, Utf8, Base64, None, Confirmed,
-    "user_auth_token", "Helpshift identity verification docs"
+    "user_auth_token" => "user_auth_token", "Helpshift identity verification docs"
 );
 preset!(
     /// Helpshift in "full privacy" mode: the user id only, the email is never sent nor signed;
     /// base64. Source: Helpshift's user-identity docs. Confidence: confirmed.
     HELPSHIFT_FULL_PRIVACY = "helpshift-full-privacy", "Helpshift (full privacy)", UserId, Utf8,
     Base64, None, Confirmed,
-    "user_auth_token", "Helpshift identity verification docs, full-privacy mode"
+    "user_auth_token" => "user_auth_token", "Helpshift identity verification docs, full-privacy mode"
 );
 preset!(
     /// Jimo: HMAC-SHA256 of `"{user id}-{unix seconds}"`, token `"{hex}-{unix seconds}"`. The
     /// dashboard secret looks like hex but is used as text. Source: Jimo's identity-verification
     /// docs, including a worked example kept as a vector. Confidence: confirmed.
     JIMO = "jimo", "Jimo", UserId, Utf8, Hex, Suffix, Confirmed,
-    "identify signature", "Jimo identity verification docs (worked example)"
+    "identify signature" => "signature", "Jimo identity verification docs (worked example)"
 );
 preset!(
     /// Front Chat: the email, or the user id instead when one is passed; hex.
     /// Source: Front's chat-widget identity docs. Confidence: confirmed.
     FRONT = "front", "Front Chat", UserIdElseEmail, Utf8, Hex, None, Confirmed,
-    "userHash", "Front Chat widget identity verification docs"
+    "userHash" => "userHash", "Front Chat widget identity verification docs"
 );
 preset!(
     /// Help Scout Beacon secure mode: the email; hex.
     /// Source: Help Scout's Beacon docs. Confidence: confirmed.
     HELP_SCOUT = "help-scout", "Help Scout Beacon", Email, Utf8, Hex, None, Confirmed,
-    "signature", "Help Scout Beacon secure mode docs"
+    "signature" => "signature", "Help Scout Beacon secure mode docs"
 );
 preset!(
     /// Chatwoot: the identifier passed to `setUser`; hex, keyed by the inbox's HMAC token.
     /// Source: Chatwoot's identity-validation docs. Confidence: confirmed.
     CHATWOOT = "chatwoot", "Chatwoot", UserId, Utf8, Hex, None, Confirmed,
-    "identifier_hash", "Chatwoot identity validation docs"
+    "identifier_hash" => "identifier_hash", "Chatwoot identity validation docs"
 );
 preset!(
     /// Crisp: the email; hex. Inferred from third-party code, not the vendor's docs: verify
     /// against Crisp before relying on it. Confidence: inferred.
     CRISP = "crisp", "Crisp", Email, Utf8, Hex, None, Inferred,
-    "[\"set\",\"user:email\",[email, signature]]", "third-party integration code (inferred)"
+    "[\"set\",\"user:email\",[email, signature]]" => "signature", "third-party integration code (inferred)"
 );
 preset!(
     /// Gleap: the user id as a string (stringify numeric ids the same way on both sides); hex.
     /// Source: Gleap's identity-verification docs. Confidence: confirmed.
     GLEAP = "gleap", "Gleap", UserId, Utf8, Hex, None, Confirmed,
-    "Gleap.identify third argument", "Gleap identity verification docs"
+    "Gleap.identify third argument" => "userHash", "Gleap identity verification docs"
 );
 preset!(
     /// Featurebase, legacy HMAC mode: the user id, else the email (the user id wins when both
@@ -141,58 +147,59 @@ preset!(
     /// Source: Featurebase's identity-verification docs. Confidence: confirmed.
     FEATUREBASE_LEGACY = "featurebase-legacy", "Featurebase (legacy HMAC mode)", UserIdElseEmail,
     Utf8, Hex, None, Confirmed,
-    "userHash", "Featurebase identity verification docs (legacy HMAC mode)"
+    "userHash" => "userHash", "Featurebase identity verification docs (legacy HMAC mode)"
 );
 preset!(
     /// Plain: the email; hex. Source: Plain's chat identity docs. Confidence: confirmed.
     PLAIN = "plain", "Plain", Email, Utf8, Hex, None, Confirmed,
-    "emailHash", "Plain chat identity verification docs"
+    "emailHash" => "emailHash", "Plain chat identity verification docs"
 );
 preset!(
     /// Pylon: the email; hex; the secret is **hex-decoded** to key bytes.
     /// Source: Pylon's identity-verification docs. Confidence: confirmed.
     PYLON = "pylon", "Pylon", Email, Hex, Hex, None, Confirmed,
-    "email_hash", "Pylon identity verification docs"
+    "email_hash" => "email_hash", "Pylon identity verification docs"
 );
 preset!(
     /// Channel.io: the member id; hex; the secret is **hex-decoded** to key bytes.
     /// Source: Channel.io's member-hash docs. Confidence: confirmed.
     CHANNEL_IO = "channel-io", "Channel.io", UserId, Hex, Hex, None, Confirmed,
-    "memberHash", "Channel.io member hash docs"
+    "memberHash" => "memberHash", "Channel.io member hash docs"
 );
 preset!(
     /// Novu: the subscriber id; hex, keyed by the environment's API secret.
     /// Source: Novu's HMAC-encryption docs. Confidence: confirmed.
     NOVU = "novu", "Novu", UserId, Utf8, Hex, None, Confirmed,
-    "subscriberHash", "Novu HMAC encryption docs"
+    "subscriberHash" => "subscriberHash", "Novu HMAC encryption docs"
 );
 preset!(
     /// Userflow: the user id, one secret per environment; the hex output is inferred.
     /// Source: Userflow's identity-verification docs. Confidence: partly inferred.
     USERFLOW = "userflow", "Userflow", UserId, Utf8, Hex, None, PartlyInferred,
-    "signature", "Userflow identity verification docs (output encoding inferred)"
+    "signature" => "signature", "Userflow identity verification docs (output encoding inferred)"
 );
 preset!(
     /// Chameleon: HMAC-SHA256 of `"{uid}-{unix seconds}"`, token `"{hex}-{unix seconds}"` (the
     /// same shape as Jimo). Source: Chameleon's identity-verification docs. Confidence: confirmed.
     CHAMELEON = "chameleon", "Chameleon", UserId, Utf8, Hex, Suffix, Confirmed,
-    "uid_hash", "Chameleon identity verification docs"
+    "uid_hash" => "uid_hash", "Chameleon identity verification docs"
 );
 preset!(
     /// HelpCrunch: the user id; hex. Source: HelpCrunch's SDK docs. Confidence: confirmed.
     HELPCRUNCH = "helpcrunch", "HelpCrunch", UserId, Utf8, Hex, None, Confirmed,
-    "SDK init user hash", "HelpCrunch SDK identity verification docs"
+    "SDK init user hash" => "user_hash", "HelpCrunch SDK identity verification docs"
 );
 preset!(
     /// Tawk.to secure mode: the user id, one key per property; the hex output is inferred.
     /// Source: Tawk.to's secure-mode docs. Confidence: partly inferred.
     TAWK_TO = "tawk-to", "Tawk.to", UserId, Utf8, Hex, None, PartlyInferred,
-    "hash", "Tawk.to secure mode docs (output encoding inferred)"
+    "hash" => "hash", "Tawk.to secure mode docs (output encoding inferred)"
 );
 
 macro_rules! jwt_preset {
     ($(#[$doc:meta])* $ident:ident = $name:literal, $vendor:literal, $subject:ident,
-     $confidence:ident, $parameter:literal, $source:literal, $layout:expr) => {
+     $confidence:ident, $parameter:literal => $payload_key:literal, $source:literal,
+     $layout:expr) => {
         $(#[$doc])*
         pub const $ident: Preset = Preset {
             name: $name,
@@ -204,6 +211,7 @@ macro_rules! jwt_preset {
             claims: Some(&$layout),
             confidence: Confidence::$confidence,
             client_parameter: $parameter,
+            payload_key: $payload_key,
             source: $source,
         };
     };
@@ -227,10 +235,13 @@ const JWT_BASE: ClaimLayout = ClaimLayout {
 jwt_preset!(
     /// Intercom Messenger Security: an HS256 JWT with the `user_id` claim (required) and,
     /// optionally, `email` and `name`; `exp` is written on every token. Intercom calls the bare
-    /// hash of [`INTERCOM`] deprecated in favour of this. One secret per platform, as for the
-    /// hash. Source: Intercom's Messenger Security docs. Confidence: confirmed.
+    /// hash of [`INTERCOM`] deprecated in favour of this. One secret per platform — and never
+    /// the secret of the hash: with one key for both, anyone who picks their own user id can have
+    /// the hash sign `header.claims` and so forge this JWT for any user (a config refuses it;
+    /// see [`Signer::with_jwt_input_guard`](crate::Signer::with_jwt_input_guard) for the
+    /// migration). Source: Intercom's Messenger Security docs. Confidence: confirmed.
     INTERCOM_JWT = "intercom-jwt", "Intercom (Messenger Security JWT)", UserId, Confirmed,
-    "intercom_user_jwt", "Intercom Messenger Security docs (JWT)",
+    "intercom_user_jwt" => "intercom_user_jwt", "Intercom Messenger Security docs (JWT)",
     ClaimLayout {
         user_id: &["user_id"],
         ..JWT_BASE
@@ -243,7 +254,7 @@ jwt_preset!(
     /// `email_verified` optional. Source: Zendesk's "Authenticating end users in messaging"
     /// docs. Confidence: confirmed.
     ZENDESK = "zendesk", "Zendesk messaging", UserId, Confirmed,
-    "loginUser JWT callback", "Zendesk messaging end-user authentication docs",
+    "loginUser JWT callback" => "jwt", "Zendesk messaging end-user authentication docs",
     ClaimLayout {
         user_id: &["external_id"],
         email_verified: Some(&["email_verified"]),
@@ -260,7 +271,7 @@ jwt_preset!(
     /// see [`FEATUREBASE_LEGACY`]. Source: Featurebase's identity-verification docs.
     /// Confidence: confirmed.
     FEATUREBASE = "featurebase", "Featurebase", UserIdElseEmail, Confirmed,
-    "jwtToken", "Featurebase identity verification docs (JWT mode)",
+    "jwtToken" => "jwtToken", "Featurebase identity verification docs (JWT mode)",
     ClaimLayout {
         user_id: &["userId"],
         ..JWT_BASE
@@ -275,7 +286,7 @@ jwt_preset!(
     /// structure and the nonce; the member names inside `visitor` and `account` are Pendo's
     /// standard metadata fields. Confidence: partly inferred.
     PENDO = "pendo", "Pendo (signed metadata)", UserId, PartlyInferred,
-    "jwt (with signingKeyName)", "Pendo signed metadata docs (member names from Pendo's install snippet)",
+    "jwt (with signingKeyName)" => "jwt", "Pendo signed metadata docs (member names from Pendo's install snippet)",
     ClaimLayout {
         user_id: &["visitor", "id"],
         email: &["visitor", "email"],
@@ -296,7 +307,7 @@ jwt_preset!(
     /// [`Attributes::extra_claims`](crate::Attributes::extra_claims).
     /// Source: Freshworks' "Authenticate users using JWT tokens" articles. Confidence: inferred.
     FRESHCHAT = "freshchat", "Freshchat web chat", UserId, Inferred,
-    "fcWidget.authenticate(token)", "Freshworks web chat JWT authentication articles (claim names inferred)",
+    "fcWidget.authenticate(token)" => "token", "Freshworks web chat JWT authentication articles (claim names inferred)",
     ClaimLayout {
         user_id: &["reference_id"],
         ..JWT_BASE
@@ -330,3 +341,27 @@ pub const PRESETS: &[&Preset] = &[
     &PENDO,
     &FRESHCHAT,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_keys_are_plain_json_member_names() {
+        for preset in PRESETS {
+            let key = preset.payload_key;
+            assert!(
+                !key.is_empty()
+                    && key.len() <= 32
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{}: {key:?}",
+                preset.name
+            );
+            assert!(
+                !["user_id", "email", "error"].contains(&key),
+                "{}: {key:?} is a member a payload entry uses for itself",
+                preset.name
+            );
+        }
+    }
+}
