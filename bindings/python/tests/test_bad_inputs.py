@@ -31,8 +31,8 @@ MATRIX: dict[str, Any] = json.loads(
 CANARY: dict[str, str] = MATRIX["canary"]
 LANGUAGES = {"rust", "python", "kotlin", "swift", "cli"}
 OPERATIONS = {
-    "scheme", "secret", "sign", "sign_at", "keyring", "signer", "verify", "verify_at", "explain_at",
-    "sign_packed",
+    "scheme", "secret", "sign", "sign_at", "sign_guarded", "keyring", "signer", "verify", "verify_at",
+    "explain_at", "sign_packed",
 }
 INPUTS = {
     "scheme", "secret", "keyring", "user_id", "email", "timestamp", "token", "now", "label",
@@ -102,8 +102,10 @@ def run(row: Row) -> object:
     operation, label = row["operation"], given(row, "label")
     if operation == "scheme":
         return Scheme.parse(required(row, "scheme"))
-    if operation in ("secret", "sign", "sign_at"):
+    if operation in ("secret", "sign", "sign_at", "sign_guarded"):
         signer = Signer(Scheme.parse(required(row, "scheme")), required(row, "secret"))
+        if operation == "sign_guarded":
+            return signer.with_jwt_input_guard().sign(identity(row))
         if operation == "sign":
             return signer.sign(identity(row))
         if operation == "sign_at":

@@ -136,6 +136,14 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
             userhash.PackedFields.USER_ID, b"a", (2).to_bytes(4, "little")
         ),
     ),
+    # {"alg":"HS256","typ":"JWT"}.{"user_id":"victim"}: what a user who picks their own id would
+    # submit to have a hash signer sign a JWT, refused by a signer whose key a JWT scheme shares.
+    "jwt_signing_input": (
+        UserHashError.JwtSigningInput,
+        lambda: Signer(INTERCOM, SECRET).with_jwt_input_guard().sign(
+            Identity(user_id="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidmljdGltIn0")
+        ),
+    ),
     "invalid_claim": (
         UserHashError.InvalidClaim,
         lambda: Signer(ZENDESK, SECRET).with_key_id("app_1").sign_at(

@@ -64,6 +64,9 @@ mirror_enum! {
         NotUtf8,
         /// The buffers of a packed batch do not describe whole items.
         MalformedBatch,
+        /// A hash signer whose key also signs JWTs refused an identifier that is a JWT signing
+        /// input.
+        JwtSigningInput,
     }
 }
 
@@ -154,6 +157,9 @@ pub enum UserHashError {
     /// The buffers of a packed batch do not describe whole items.
     #[error("{0}")]
     MalformedBatch(String),
+    /// A hash signer whose key also signs JWTs refused an identifier that is a JWT signing input.
+    #[error("{0}")]
+    JwtSigningInput(String),
 }
 
 impl From<CoreError> for UserHashError {
@@ -187,6 +193,7 @@ impl From<CoreError> for UserHashError {
             ErrorCode::InvalidClaim => UserHashError::InvalidClaim(message),
             ErrorCode::NotUtf8 => UserHashError::NotUtf8(message),
             ErrorCode::MalformedBatch => UserHashError::MalformedBatch(message),
+            ErrorCode::JwtSigningInput => UserHashError::JwtSigningInput(message),
         }
     }
 }

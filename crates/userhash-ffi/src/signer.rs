@@ -88,6 +88,16 @@ impl Signer {
         }))
     }
 
+    /// This signer refusing to hash an identifier that is a JWT signing input (the error
+    /// `JwtSigningInput`): for a hash key that a JWT scheme shares during a migration, where the
+    /// hash of `header.claims` would be a valid JWT signature. `john.doe` and every ordinary
+    /// identifier sign as before. A config that opts in to sharing keys does this by itself.
+    pub fn with_jwt_input_guard(&self) -> Result<Arc<Signer>> {
+        Ok(Arc::new(Signer {
+            inner: self.inner.clone().with_jwt_input_guard(),
+        }))
+    }
+
     /// The key id written in the `kid` header of JWTs, if any.
     pub fn key_id(&self) -> Result<Option<String>> {
         generated_call();

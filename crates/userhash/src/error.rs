@@ -290,6 +290,12 @@ pub enum Error {
         /// What does not add up, without any item's bytes.
         reason: String,
     },
+    /// A hash signer whose key may also sign JWTs was asked to sign a message that is a JWT
+    /// signing input (`header.claims`): its hash would be a valid HS256 signature on that JWT.
+    #[error(
+        "the identifier is a JWT signing input (before its first '.' is a base64url JSON header with \"alg\"); this hash signer's key is shared with a JWT scheme, so its hash would be a valid JWT signature: refused"
+    )]
+    JwtSigningInput,
     /// The JWT is genuine but its `exp` has passed, beyond the allowed clock skew.
     #[error(
         "the token is genuine but expired {ago} s ago (its exp claim); the allowed clock skew is {leeway} s"
@@ -359,11 +365,13 @@ pub enum ErrorKind {
     NotUtf8,
     /// See [`Error::MalformedBatch`].
     MalformedBatch,
+    /// See [`Error::JwtSigningInput`].
+    JwtSigningInput,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 27] = [
+    pub const ALL: [ErrorKind; 28] = [
         ErrorKind::UnknownScheme,
         ErrorKind::InvalidScheme,
         ErrorKind::EmptySecret,
@@ -391,6 +399,7 @@ impl ErrorKind {
         ErrorKind::InvalidClaim,
         ErrorKind::NotUtf8,
         ErrorKind::MalformedBatch,
+        ErrorKind::JwtSigningInput,
     ];
 
     /// The stable snake_case code used by the vectors, the CLI's `--json` output and logs.
@@ -423,6 +432,7 @@ impl ErrorKind {
             ErrorKind::InvalidClaim => "invalid_claim",
             ErrorKind::NotUtf8 => "not_utf8",
             ErrorKind::MalformedBatch => "malformed_batch",
+            ErrorKind::JwtSigningInput => "jwt_signing_input",
         }
     }
 
@@ -469,6 +479,7 @@ impl Error {
             Error::InvalidClaim { .. } => ErrorKind::InvalidClaim,
             Error::NotUtf8 { .. } => ErrorKind::NotUtf8,
             Error::MalformedBatch { .. } => ErrorKind::MalformedBatch,
+            Error::JwtSigningInput => ErrorKind::JwtSigningInput,
             // One kind for both expiry rules, so gates, logs and vectors treat them alike.
             Error::PastExpiry { .. } => ErrorKind::Expired,
         }

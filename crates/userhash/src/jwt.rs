@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
@@ -23,6 +24,15 @@ use crate::mac::{MAC_LEN, MacKey};
 /// attributes while bounding the work an unauthenticated request can cause (one base64 and JSON
 /// pass, one HMAC per key) and staying under common HTTP header limits.
 pub const MAX_JWT_LEN: usize = 8 * 1024;
+
+/// Base64url that accepts non-canonical trailing bits, for recognising a signing input the way
+/// a lenient verifier elsewhere might read it.
+const BASE64URL_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// The one algorithm accepted, as the `alg` header spells it.
 const ALGORITHM: &str = "HS256";
@@ -98,6 +108,34 @@ pub(crate) fn algorithm_of(token: &str) -> Option<String> {
     let (header, _, _) = split(token).ok()?;
     let header = parse_object(&decode_segment(header).ok()?).ok()?;
     header.get("alg").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Whether `message` (given in pieces, as a hash signs them) is a JWT signing input: the text
+/// before its first `.` decodes as base64url (padded or not) to a JSON object with an `alg`
+/// member. The HMAC of such a message, re-encoded as base64url, is a valid HS256 signature on
+/// the JWT `message.signature` — so a hash signer whose key also signs JWTs must refuse it.
+/// `john.doe` and `ada@example.com` are not (their first part is not a JSON object).
+pub(crate) fn is_signing_input(message: &[&str]) -> bool {
+    let mut header = String::new();
+    let mut has_dot = false;
+    for part in message {
+        match part.split_once(SEPARATOR) {
+            Some((before, _)) => {
+                header.push_str(before);
+                has_dot = true;
+                break;
+            }
+            None => header.push_str(part),
+        }
+    }
+    if !has_dot {
+        return false;
+    }
+    // Lenient on purpose: a vendor's verifier may accept padding, so the refusal must too.
+    let Ok(bytes) = BASE64URL_LENIENT.decode(header.trim_end_matches('=')) else {
+        return false;
+    };
+    serde_json::from_slice::<Map<String, Value>>(&bytes).is_ok_and(|map| map.contains_key("alg"))
 }
 
 /// Writes the JWT for `claims` signed by `key`, with a `kid` header when given.
@@ -333,6 +371,36 @@ mod tests {
             encoded_len(None, &object),
             encode(&key(), None, &object).len()
         );
+    }
+
+    #[test]
+    fn recognises_jwt_signing_inputs_and_nothing_else() {
+        let header = b64(r#"{"alg":"HS256","typ":"JWT"}"#);
+        let signing_input = format!("{header}.{}", b64(r#"{"user_id":"victim"}"#));
+        assert!(is_signing_input(&[&signing_input]));
+        // Split across the two fields a concatenating scheme signs.
+        assert!(is_signing_input(&[&header, &format!(".{}", b64("{}"))]));
+        // Padded, and with any alg (the verifier elsewhere decides which it accepts).
+        let padded = BASE64URL.encode(r#"{"alg":"none"}"#) + "==";
+        assert!(is_signing_input(&[&format!("{padded}.x")]));
+        // The claims part is not looked at: the header alone makes the signing input.
+        assert!(is_signing_input(&[&format!("{header}.")]));
+        for ordinary in [
+            "john.doe",
+            "ada@example.com",
+            "42",
+            "no-dot-at-all",
+            "",
+            ".leading-dot",
+            // A JSON object without alg, a JSON array, and base64url of plain text.
+            &format!("{}.x", b64(r#"{"typ":"JWT"}"#)),
+            &format!("{}.x", b64(r#"["alg"]"#)),
+            &format!("{}.x", b64("alg")),
+            // The header without its dot is not a signing input (nothing follows).
+            &header,
+        ] {
+            assert!(!is_signing_input(&[ordinary]), "{ordinary:?}");
+        }
     }
 
     #[test]

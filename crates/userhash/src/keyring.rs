@@ -34,6 +34,7 @@ const MIN_SECRET_LOOKING_HEX: usize = 32;
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Keyring {
     entries: Vec<(String, Secret)>,
+    jwt_input_guard: bool,
 }
 
 impl Keyring {
@@ -108,6 +109,19 @@ impl Keyring {
         self.entries.is_empty()
     }
 
+    /// This keyring making signers that refuse JWT signing inputs
+    /// ([`Signer::with_jwt_input_guard`]): for keys that a JWT scheme shares during a migration.
+    #[must_use]
+    pub fn with_jwt_input_guard(mut self) -> Keyring {
+        self.jwt_input_guard = true;
+        self
+    }
+
+    /// Whether the signers this keyring makes refuse JWT signing inputs.
+    pub fn has_jwt_input_guard(&self) -> bool {
+        self.jwt_input_guard
+    }
+
     /// A signer for `scheme` with the key under `label` — e.g. the `ios` key for requests from
     /// the iOS app. For schemes that name the key in a JWT `kid` header (Zendesk), the label is
     /// the key id.
@@ -118,7 +132,10 @@ impl Keyring {
         let secret = self
             .get(label)
             .ok_or_else(|| Error::UnknownLabel { label: echo(label) })?;
-        let signer = Signer::new(scheme.clone(), secret);
+        let mut signer = Signer::new(scheme.clone(), secret);
+        if self.jwt_input_guard {
+            signer = signer.with_jwt_input_guard();
+        }
         match scheme.claim_layout() {
             Some(layout) if layout.key_id_required => signer.with_key_id(label),
             _ => Ok(signer),

@@ -49,6 +49,7 @@ pub struct Signer {
     key: MacKey,
     fingerprint: String,
     key_id: Option<String>,
+    jwt_input_guard: bool,
 }
 
 impl Signer {
@@ -59,7 +60,27 @@ impl Signer {
             key: MacKey::new(secret.expose()),
             fingerprint: secret.fingerprint(),
             key_id: None,
+            jwt_input_guard: false,
         }
+    }
+
+    /// This signer refusing to hash a message that is a JWT signing input
+    /// ([`Error::JwtSigningInput`]): for a hash scheme whose key also signs JWTs — allowed only
+    /// during a migration, see `dangerously_share_hash_and_jwt_keys` in `userhash-config`.
+    ///
+    /// Without it, a user who can choose their own id (a username, an email) can have
+    /// `header.claims` hashed, and the hash, re-encoded as base64url, is a valid HS256 signature
+    /// on a JWT naming any other user. Ordinary identifiers (`john.doe`) are unaffected. A JWT
+    /// scheme's signer is unchanged: it signs claims it writes itself.
+    #[must_use]
+    pub fn with_jwt_input_guard(mut self) -> Signer {
+        self.jwt_input_guard = true;
+        self
+    }
+
+    /// Whether this signer refuses JWT signing inputs (see [`Signer::with_jwt_input_guard`]).
+    pub fn has_jwt_input_guard(&self) -> bool {
+        self.jwt_input_guard
     }
 
     /// This signer naming its key `key_id` in the JWT `kid` header — Zendesk's key id from
@@ -320,6 +341,9 @@ impl Signer {
             return Ok(());
         }
         let subject = self.scheme.subject_of(identity)?;
+        if self.jwt_input_guard && jwt::is_signing_input(subject.as_slice()) {
+            return Err(Error::JwtSigningInput);
+        }
         let digits = timestamp.map(Decimal::new);
         let mac = self.mac(&subject, digits.as_ref().map(Decimal::as_bytes));
         write_token(&self.scheme, &mac, digits.as_ref(), out);
@@ -361,6 +385,7 @@ impl fmt::Debug for Signer {
             .field("scheme", &self.scheme.to_string())
             .field("key", &self.fingerprint)
             .field("key_id", &self.key_id)
+            .field("jwt_input_guard", &self.jwt_input_guard)
             .finish_non_exhaustive()
     }
 }
@@ -452,6 +477,59 @@ mod tests {
                 .is_err()
         );
         assert!(token.is_empty(), "left empty on error");
+    }
+
+    #[test]
+    fn the_jwt_input_guard_refuses_what_would_forge_a_jwt() {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let shared = "one-secret-for-hash-and-jwt";
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(r#"{"exp":4600,"iat":1000,"user_id":"victim"}"#);
+        let signing_input = format!("{header}.{claims}");
+        let attacker = Identity::from_user_id(signing_input.clone());
+
+        // The attack, without the guard: the hash is the JWT's signature.
+        let hash = signer("intercom", shared).sign(&attacker).unwrap();
+        let forged = format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(hex::decode(&hash).unwrap())
+        );
+        let jwt = Scheme::by_name("intercom-jwt").unwrap();
+        let keyring = crate::Keyring::new()
+            .with("web", Secret::for_scheme(&jwt, shared).unwrap())
+            .unwrap();
+        let verifier = crate::Verifier::new(jwt, keyring).unwrap();
+        assert!(
+            verifier
+                .verify_at(&Identity::from_user_id("victim"), &forged, 1_060)
+                .is_ok(),
+            "the forgery this guard exists for"
+        );
+
+        let guarded = signer("intercom", shared).with_jwt_input_guard();
+        assert!(guarded.has_jwt_input_guard());
+        assert_eq!(guarded.sign(&attacker), Err(Error::JwtSigningInput));
+        // Split across user_id and email for a concatenating scheme.
+        let split = Identity::new(Some(header.clone()), Some(format!(".{claims}")));
+        assert_eq!(
+            signer("helpshift", shared)
+                .with_jwt_input_guard()
+                .sign(&split),
+            Err(Error::JwtSigningInput)
+        );
+        assert_eq!(
+            guarded.sign_batch(std::slice::from_ref(&attacker)),
+            vec![Err(Error::JwtSigningInput)]
+        );
+        // Ordinary identifiers sign as before.
+        for id in ["john.doe", "ada@example.com", "42"] {
+            let identity = Identity::from_user_id(id);
+            assert_eq!(
+                guarded.sign(&identity),
+                signer("intercom", shared).sign(&identity)
+            );
+        }
     }
 
     #[test]

@@ -151,6 +151,11 @@ fn run(row: &Row<'_>, operation: &str) -> Result<Success, Error> {
         "scheme" => row.scheme().map(|_| Success::Done),
         "secret" => row.signer().map(|_| Success::Done),
         "sign" => row.signer()?.sign(&row.identity()).map(Success::Token),
+        "sign_guarded" => row
+            .signer()?
+            .with_jwt_input_guard()
+            .sign(&row.identity())
+            .map(Success::Token),
         "sign_at" => {
             let at = row.number("timestamp").expect("sign_at has a timestamp");
             row.signer()?

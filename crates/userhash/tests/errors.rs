@@ -164,6 +164,10 @@ fn every_message() {
             },
             "malformed packed batch: the lengths do not add up to the 3 bytes of data",
         ),
+        (
+            Error::JwtSigningInput,
+            "the identifier is a JWT signing input (before its first '.' is a base64url JSON header with \"alg\"); this hash signer's key is shared with a JWT scheme, so its hash would be a valid JWT signature: refused",
+        ),
     ];
     assert_eq!(table.len(), ErrorKind::ALL.len(), "one row per kind");
     // The second expiry rule shares the Expired kind, so gates and vectors treat both alike.

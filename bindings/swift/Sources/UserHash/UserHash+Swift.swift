@@ -44,6 +44,7 @@ extension UserHashError {
         case .InvalidClaim: return .invalidClaim
         case .NotUtf8: return .notUtf8
         case .MalformedBatch: return .malformedBatch
+        case .JwtSigningInput: return .jwtSigningInput
         }
     }
 
@@ -60,7 +61,7 @@ extension UserHashError {
              .InvalidFreshness(let message),
              .UnsupportedAlgorithm(let message), .MissingKeyId(let message),
              .UnknownKeyId(let message), .MissingClaim(let message), .InvalidClaim(let message),
-             .NotUtf8(let message), .MalformedBatch(let message):
+             .NotUtf8(let message), .MalformedBatch(let message), .JwtSigningInput(let message):
             return message
         }
     }
@@ -254,6 +255,7 @@ extension UserHashError {
         case .IdentifierTooLong: return .IdentifierTooLong(message: message)
         case .TimestampNotApplicable: return .TimestampNotApplicable(message: message)
         case .ClockBeforeEpoch: return .ClockBeforeEpoch(message: message)
+        case .JwtSigningInput: return .JwtSigningInput(message: message)
         default: return self
         }
     }

@@ -121,6 +121,7 @@ private struct RowRunner {
         case "scheme": _ = try scheme(); return .done
         case "secret": _ = try signer(); return .done
         case "sign": return .token(try signer().sign(identity: identity))
+        case "sign_guarded": return .token(try signer().withJwtInputGuard().sign(identity: identity))
         case "sign_at":
             guard let at = row.inputs.timestamp else { throw IncompleteRow(reason: "\(row.id): no timestamp") }
             return .token(try signer().signAt(identity: identity, unixSeconds: at))

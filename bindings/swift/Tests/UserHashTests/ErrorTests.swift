@@ -85,6 +85,12 @@ final class ErrorTests: XCTestCase {
             ("malformed_batch", .malformedBatch, {
                 _ = try Signer(scheme: self.intercom, secret: secret).signPacked(fields: .userId, data: Data([0x61]), lengths: Data([2, 0, 0, 0]))
             }),
+            // {"alg":"HS256","typ":"JWT"}.{"user_id":"victim"}, refused by a signer whose key a JWT
+            // scheme shares: its hash would be that JWT's signature.
+            ("jwt_signing_input", .jwtSigningInput, {
+                _ = try Signer(scheme: self.intercom, secret: secret).withJwtInputGuard()
+                    .sign(identity: Identity(userId: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidmljdGltIn0"))
+            }),
             ("invalid_claim", .invalidClaim, {
                 _ = try Signer(scheme: "zendesk", secret: secret).withKeyId(keyId: "app_1")
                     .signAt(identity: Identity(userId: String(repeating: "x", count: 256)), unixSeconds: now)
@@ -117,7 +123,7 @@ final class ErrorTests: XCTestCase {
             .identifierTooLong, .timestampNotApplicable, .invalidLabel, .duplicateLabel, .unknownLabel, .emptyKeyring,
             .malformedToken, .missingTimestamp, .mismatch, .expired, .fromTheFuture, .clockBeforeEpoch,
             .invalidFreshness, .unsupportedAlgorithm, .missingKeyId, .unknownKeyId, .missingClaim, .invalidClaim,
-            .notUtf8, .malformedBatch,
+            .notUtf8, .malformedBatch, .jwtSigningInput,
         ]
         XCTAssertEqual(provoked.union(unreachable), Set(every))
         XCTAssertEqual(Set(every.map(\.name)).count, every.count, "distinct snake_case names")

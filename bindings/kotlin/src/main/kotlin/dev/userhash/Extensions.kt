@@ -33,6 +33,7 @@ val UserHashException.code: ErrorCode
         is UserHashException.InvalidClaim -> ErrorCode.INVALID_CLAIM
         is UserHashException.NotUtf8 -> ErrorCode.NOT_UTF8
         is UserHashException.MalformedBatch -> ErrorCode.MALFORMED_BATCH
+        is UserHashException.JwtSigningInput -> ErrorCode.JWT_SIGNING_INPUT
     }
 
 /**
@@ -144,6 +145,7 @@ private fun UserHashException.withPrefix(prefix: String): UserHashException {
         is UserHashException.IdentifierTooLong -> UserHashException.IdentifierTooLong(message)
         is UserHashException.TimestampNotApplicable -> UserHashException.TimestampNotApplicable(message)
         is UserHashException.ClockBeforeEpoch -> UserHashException.ClockBeforeEpoch(message)
+        is UserHashException.JwtSigningInput -> UserHashException.JwtSigningInput(message)
         else -> this
     }
 }

@@ -86,6 +86,9 @@ class BadInputsTest {
             "scheme" -> scheme(row).close()
             "secret" -> Signer(scheme(row), row.required("secret")).close()
             "sign" -> Signer(scheme(row), row.required("secret")).use { it.sign(row.identity) }
+            "sign_guarded" -> Signer(scheme(row), row.required("secret")).use { signer ->
+                signer.withJwtInputGuard().use { it.sign(row.identity) }
+            }
             "sign_at" -> Signer(scheme(row), row.required("secret")).use { it.signAt(row.identity, row.u64("timestamp")!!) }
             "keyring" -> verifier(row).close()
             "signer" -> keyring(row).use { it.signer(row.required("label")) }.close()

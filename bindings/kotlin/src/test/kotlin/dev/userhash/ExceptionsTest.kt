@@ -33,6 +33,13 @@ class ExceptionsTest {
         }
         assertThrows<UserHashException.DuplicateLabel> { Keyring.of(intercom, "ios" to "a", "ios" to "b") }
         assertThrows<UserHashException.EmptyKeyring> { Verifier(Keyring(intercom)) }
+        // {"alg":"HS256","typ":"JWT"}.{"user_id":"victim"}: its hash would be that JWT's
+        // signature, so a signer whose key a JWT scheme shares refuses it, by either path.
+        val signingInput = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidmljdGltIn0"
+        val guarded = Signer(intercom, "secret").withJwtInputGuard()
+        assertThrows<UserHashException.JwtSigningInput> { guarded.sign(Identity(userId = signingInput)) }
+        assertThrows<UserHashException.JwtSigningInput> { guarded.sign(userId = signingInput) }
+        assertEquals(Signer(intercom, "secret").sign(userId = "john.doe"), guarded.sign(userId = "john.doe"))
     }
 
     @Test
