@@ -18,16 +18,18 @@
 //!   "does not contain": a message that quoted a few characters of the secret, its first letter
 //!   or a cut-off prefix would differ.
 //!
-//! Whenever a config parses, whatever the input, it must be well formed (apps, environments and
-//! keys non-empty, labels valid and unique, no freshness on an untimestamped scheme), be found
-//! again by `Config::environment`, parse back from a canonical rendering to an equal `Config`,
-//! and resolve into a keyring through secrets the oracle chooses per key — valid, missing, empty
+//! Whenever a config parses, whatever the input, it must be well formed (apps, environments,
+//! vendors and keys non-empty, labels and key ids valid and unique, `all_platforms` naming a key,
+//! no freshness on an untimestamped scheme), be found again by `Config::environment` and
+//! `Config::vendor`, parse back from a canonical rendering to an equal `Config`, and resolve
+//! each vendor into a keyring through secrets the oracle chooses per key — valid, missing, empty
 //! or not hex — that fails exactly at the first bad key, names it, and never prints a secret
-//! value; a keyring that resolves has the config's labels in order and signs as the secret does.
+//! value; a keyring that resolves has the config's labels (key ids where given) in order and
+//! signs as the secret does.
 
 use arbitrary::{Arbitrary, Unstructured};
 use userhash::{Freshness, Identity, KeyEncoding, Scheme, Secret, Signer};
-use userhash_config::{Config, ConfigError, MemorySecrets, SecretRef};
+use userhash_config::{Config, ConfigError, MemorySecrets, SecretRef, Vendor};
 
 /// The target's name (its folder under `fuzz/regressions/`).
 pub const TARGET: &str = "config";
@@ -76,7 +78,7 @@ const PASTED_PREFIX: &str = "sk_live_";
 
 /// A valid config that documents start from, so that most of them get past the first line
 /// and put the pasted secret where the walk over the tables reaches it.
-const TEMPLATE: [&str; 9] = [
+const TEMPLATE: [&str; 15] = [
     "[apps.acme.production]",
     "scheme = \"intercom\"",
     "keys.web = { env = \"ACME_WEB\" }",
@@ -86,6 +88,12 @@ const TEMPLATE: [&str; 9] = [
     "scheme = \"jimo\"",
     "max_age_seconds = 600",
     "keys.previous = { env = \"W_OLD\" }",
+    "",
+    "[apps.acme.staging.vendors.zendesk]",
+    "scheme = \"zendesk\"",
+    "all_platforms = \"messaging\"",
+    "keys.messaging = { env = \"ZD\", key_id = \"app_1\" }",
+    "payload_key = \"jwt\"",
 ];
 
 #[derive(Debug, Arbitrary)]
@@ -130,6 +138,11 @@ enum Name {
     Environment(u8),
     Label(u8),
     Other(String),
+    Vendors,
+    Vendor(u8),
+    AllPlatforms,
+    PayloadKey,
+    KeyId,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -178,9 +191,12 @@ impl Pasted {
 
 const APPS: [&str; 4] = ["acme", "widgets", "my app", "ünï"];
 const ENVIRONMENTS: [&str; 4] = ["production", "test", "staging", " "];
+const VENDORS: [&str; 4] = ["intercom", "zendesk", "support chat", ""];
 const LABELS: [&str; 7] = ["web", "ios", "android", "previous", "iOS", "a.b-c_1", ""];
-const SCHEMES: [&str; 8] = [
+const SCHEMES: [&str; 10] = [
     "intercom",
+    "intercom-jwt",
+    "zendesk",
     "jimo",
     "helpshift",
     "pylon",
@@ -210,6 +226,11 @@ impl Name {
             Name::Environment(n) => pick(&ENVIRONMENTS, *n),
             Name::Label(n) => pick(&LABELS, *n),
             Name::Other(text) => text,
+            Name::Vendors => "vendors",
+            Name::Vendor(n) => pick(&VENDORS, *n),
+            Name::AllPlatforms => "all_platforms",
+            Name::PayloadKey => "payload_key",
+            Name::KeyId => "key_id",
         }
     }
 }
@@ -502,20 +523,23 @@ fn check_config(config: &Config, text: &str, choices: &[SecretChoice]) {
                 .environment(app.name(), environment.name())
                 .expect("a parsed environment is found");
             assert_eq!(found, environment);
-            let keys = environment.keys();
-            assert!(!keys.is_empty(), "an environment without keys parsed");
-            for (i, key) in keys.iter().enumerate() {
-                assert!(label_is_valid(key.label()), "label {:?}", key.label());
+            assert!(
+                !environment.vendors().is_empty(),
+                "an environment without vendors"
+            );
+            for vendor in environment.vendors() {
                 assert!(
-                    keys[..i].iter().all(|have| have.label() != key.label()),
-                    "duplicate label {:?}",
-                    key.label()
+                    name_is_valid(vendor.name()),
+                    "vendor name {:?}",
+                    vendor.name()
                 );
+                let found = config
+                    .vendor(app.name(), environment.name(), Some(vendor.name()))
+                    .expect("a parsed vendor is found");
+                assert_eq!(found, vendor);
+                check_vendor(vendor);
+                check_keyring(config, environment, vendor, text, choices);
             }
-            if !environment.scheme().is_timestamped() {
-                assert_eq!(environment.freshness(), Freshness::default());
-            }
-            check_keyring(config, environment, text, choices);
         }
     }
     let canonical = render_config(config);
@@ -524,41 +548,102 @@ fn check_config(config: &Config, text: &str, choices: &[SecretChoice]) {
     assert_eq!(&again, config, "the canonical form parses differently");
 }
 
-/// The config written back out as TOML: every environment as a table, every field explicit.
+fn check_vendor(vendor: &Vendor) {
+    let keys = vendor.keys();
+    assert!(!keys.is_empty(), "a vendor without keys parsed");
+    for (i, key) in keys.iter().enumerate() {
+        assert!(label_is_valid(key.label()), "label {:?}", key.label());
+        assert!(
+            label_is_valid(key.keyring_label()),
+            "key id {:?}",
+            key.keyring_label()
+        );
+        assert!(
+            keys[..i]
+                .iter()
+                .all(|have| have.label() != key.label()
+                    && have.keyring_label() != key.keyring_label()),
+            "duplicate label or key id {:?}",
+            key.keyring_label()
+        );
+        assert!(
+            key.key_id().is_none() || vendor.scheme().is_jwt(),
+            "a key id on a hash"
+        );
+    }
+    if let Some(label) = vendor.all_platforms() {
+        assert!(
+            keys.iter().any(|key| key.label() == label),
+            "all_platforms names no key"
+        );
+    }
+    assert!(!["user_id", "email", "error", ""].contains(&vendor.payload_key()));
+    if !vendor.scheme().is_timestamped() {
+        assert_eq!(vendor.freshness(), Freshness::default());
+    }
+}
+
+/// The config written back out as TOML: every vendor as a table (or the environment's own, in
+/// the single-scheme form), every field explicit.
 fn render_config(config: &Config) -> String {
     let mut out = String::new();
+    if config.shares_hash_and_jwt_keys() {
+        out.push_str("dangerously_share_hash_and_jwt_keys = true\n");
+    }
     for app in config.apps() {
         for environment in app.environments() {
-            let scheme = environment.scheme();
-            out.push_str(&format!(
-                "[apps.{}.{}]\nscheme = {}\n",
+            let table = format!(
+                "apps.{}.{}",
                 toml_key(app.name()),
-                toml_key(environment.name()),
-                basic_string(&scheme.to_string())
-            ));
-            if scheme.is_timestamped() {
-                let freshness = environment.freshness();
-                out.push_str(&format!(
-                    "max_age_seconds = {}\nmax_future_skew_seconds = {}\n",
-                    freshness.max_age_seconds, freshness.max_future_skew_seconds
-                ));
-            }
-            for key in environment.keys() {
-                let source = match key.secret() {
-                    SecretRef::Env(name) => format!("env = {}", basic_string(name)),
-                    SecretRef::File(path) => format!(
-                        "file = {}",
-                        basic_string(path.to_str().expect("paths come from TOML strings"))
-                    ),
-                };
-                out.push_str(&format!(
-                    "keys.{} = {{ {source} }}\n",
-                    toml_key(key.label())
-                ));
+                toml_key(environment.name())
+            );
+            for vendor in environment.vendors() {
+                if environment.is_single_scheme() {
+                    out.push_str(&format!("[{table}]\n"));
+                } else {
+                    out.push_str(&format!("[{table}.vendors.{}]\n", toml_key(vendor.name())));
+                }
+                render_vendor(vendor, &mut out);
             }
         }
     }
     out
+}
+
+fn render_vendor(vendor: &Vendor, out: &mut String) {
+    let scheme = vendor.scheme();
+    out.push_str(&format!("scheme = {}\n", basic_string(&scheme.to_string())));
+    out.push_str(&format!(
+        "payload_key = {}\n",
+        basic_string(vendor.payload_key())
+    ));
+    if let Some(label) = vendor.all_platforms() {
+        out.push_str(&format!("all_platforms = {}\n", basic_string(label)));
+    }
+    if scheme.is_timestamped() {
+        let freshness = vendor.freshness();
+        out.push_str(&format!(
+            "max_age_seconds = {}\nmax_future_skew_seconds = {}\n",
+            freshness.max_age_seconds, freshness.max_future_skew_seconds
+        ));
+    }
+    for key in vendor.keys() {
+        let source = match key.secret().expect("a parsed file names every secret") {
+            SecretRef::Env(name) => format!("env = {}", basic_string(name)),
+            SecretRef::File(path) => format!(
+                "file = {}",
+                basic_string(path.to_str().expect("paths come from TOML strings"))
+            ),
+        };
+        let key_id = key
+            .key_id()
+            .map(|id| format!(", key_id = {}", basic_string(id)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "keys.{} = {{ {source}{key_id} }}\n",
+            toml_key(key.label())
+        ));
+    }
 }
 
 /// The secret text a choice stands for, for the `n`th reference of an environment.
@@ -589,21 +674,23 @@ fn expected(choice: SecretChoice, key_encoding: KeyEncoding) -> Expected {
 fn check_keyring(
     config: &Config,
     environment: &userhash_config::Environment,
+    vendor: &Vendor,
     text: &str,
     choices: &[SecretChoice],
 ) {
-    let scheme: &Scheme = environment.scheme();
+    let scheme: &Scheme = vendor.scheme();
     // One choice per distinct reference, so two keys naming the same variable agree.
     let mut references: Vec<(&SecretRef, SecretChoice, Option<String>)> = Vec::new();
-    for key in environment.keys() {
-        if references.iter().all(|(have, ..)| *have != key.secret()) {
+    for key in vendor.keys() {
+        let reference = key.secret().expect("a parsed file names every secret");
+        if references.iter().all(|(have, ..)| *have != reference) {
             let n = references.len();
             let choice = if choices.is_empty() {
                 SecretChoice::Valid
             } else {
                 choices[n % choices.len()]
             };
-            references.push((key.secret(), choice, secret_value(choice, n)));
+            references.push((reference, choice, secret_value(choice, n)));
         }
     }
     let mut secrets = MemorySecrets::new();
@@ -615,32 +702,49 @@ fn check_keyring(
     let reference_of = |key: &userhash_config::Key| {
         references
             .iter()
-            .find(|(have, ..)| *have == key.secret())
+            .find(|(have, ..)| Some(*have) == key.secret())
             .expect("every reference was recorded")
     };
-    let first_bad = environment.keys().iter().find_map(|key| {
+    let first_bad = vendor.keys().iter().find_map(|key| {
         let (_, choice, _) = reference_of(key);
         match expected(*choice, scheme.key_encoding()) {
             Expected::Ok => None,
             outcome => Some((key.label(), outcome)),
         }
     });
-    let resolved = config.keyring(environment.app(), environment.name(), &secrets);
+    let resolved = config.vendor_keyring(
+        environment.app(),
+        environment.name(),
+        Some(vendor.name()),
+        &secrets,
+    );
     match (resolved, first_bad) {
         (Ok((resolved_scheme, keyring, freshness)), None) => {
             assert_eq!(&resolved_scheme, scheme);
-            assert_eq!(freshness, environment.freshness());
-            let labels: Vec<&str> = environment.keys().iter().map(|key| key.label()).collect();
+            assert_eq!(freshness, vendor.freshness());
+            let labels: Vec<&str> = vendor
+                .keys()
+                .iter()
+                .map(|key| key.keyring_label())
+                .collect();
             assert_eq!(keyring.labels().collect::<Vec<_>>(), labels);
             let identity = Identity::from_user_id("42").with_email("ada@example.com");
-            for key in environment.keys() {
+            let names_key = scheme
+                .claim_layout()
+                .is_some_and(|layout| layout.key_id_required);
+            for key in vendor.keys() {
                 let (_, _, value) = reference_of(key);
                 let value = value.as_deref().expect("a valid choice has a value");
-                let direct = Signer::new(
+                let mut direct = Signer::new(
                     scheme.clone(),
                     &Secret::for_scheme(scheme, value).expect("a valid choice decodes"),
                 );
-                let from_config = keyring.signer(scheme, key.label()).expect("label");
+                if names_key {
+                    direct = direct
+                        .with_key_id(key.keyring_label())
+                        .expect("a valid key id");
+                }
+                let from_config = keyring.signer(scheme, key.keyring_label()).expect("label");
                 assert_eq!(
                     from_config.sign_at(&identity, 1_700_000_000),
                     direct.sign_at(&identity, 1_700_000_000)

@@ -40,8 +40,10 @@ pub fn test(ctx: &Ctx) -> Outcome {
             "{python} -m pip install --quiet {with_extras} --requirement {requirements} --requirement {web}"
         )
         .run()?;
-        // The JWT vectors come from PyJWT, a test requirement, so they are checked here.
+        // The JWT and payload vectors come from PyJWT, a test requirement, so they are checked
+        // here.
         cmd!(sh, "{python} testdata/generate_jwt_vectors.py --check").run()?;
+        cmd!(sh, "{python} testdata/generate_payload_vectors.py --check").run()?;
         cmd!(
             sh,
             "{python} -m pytest -q bindings/python/tests examples/python"
@@ -50,7 +52,7 @@ pub fn test(ctx: &Ctx) -> Outcome {
         // The benchmark still runs (tiny counts; its figures are not judged here).
         run_bench(ctx, &python, true).context("the Python benchmark's smoke run")?;
         Ok(format!(
-            "wheel installed alone into {} and imported; JWT vectors fresh (PyJWT); pytest (with Django, FastAPI, Flask as real servers{}); bench smoke",
+            "wheel installed alone into {} and imported; JWT and payload vectors fresh (PyJWT); pytest (with Django, FastAPI, Flask as real servers{}); bench smoke",
             venv.display(),
             if browser.is_ok() {
                 ", headless Chromium"

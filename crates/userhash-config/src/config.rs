@@ -1,58 +1,95 @@
-//! The config file: parsed and checked without touching any secret, then resolved into a
-//! [`Keyring`] through a [`SecretSource`].
+//! The config file as data: apps, environments, vendors and keys that name where their secrets
+//! live; looked up by name, and resolved into keyrings and payload signers through a
+//! [`SecretSource`].
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use toml::{Table, Value};
-use userhash::{Freshness, Keyring, Scheme, Secret};
+use userhash::{Freshness, Keyring, Scheme, Secret, Signer};
+use zeroize::Zeroizing;
 
-use crate::error::{ConfigError, Location};
+use crate::builder::ConfigBuilder;
+use crate::error::{ConfigError, Location, SourceError};
+use crate::parse;
+use crate::payload::PayloadSigner;
+use crate::shared_keys;
 use crate::source::{SecretRef, SecretSource};
 
-/// The fields of the top-level table.
-const TOP_FIELDS: &str = "apps";
-/// The fields of an `[apps.<app>.<environment>]` table.
-const ENVIRONMENT_FIELDS: &str = "scheme, max_age_seconds, max_future_skew_seconds, keys";
-/// The fields of a key.
-const KEY_FIELDS: &str = "env, file";
-/// How to write a key, for error messages.
-const KEY_HINT: &str = "; write keys.<label> = { env = \"VARIABLE\" } or { file = \"PATH\" } (secrets never go in the config file)";
-
-/// A parsed keyring config: apps, each with environments, each with a scheme, an optional
-/// freshness policy and labelled keys that name where their secrets live.
+/// A parsed keyring config: apps, each with environments, each with one or more vendors, each
+/// with a scheme, labelled keys that name where their secrets live, and how a payload uses them.
 ///
 /// Parsing checks everything that can be checked without the secrets — TOML syntax, unknown
-/// fields, scheme names and specs, labels, a key with both or neither of `env` and `file`, an
-/// empty `keys` table — and reads no environment variable and no file besides the config itself.
-/// [`Config::keyring`] then reads the secrets.
+/// fields, scheme names and specs, labels and key ids, a key with both or neither of `env` and
+/// `file`, empty tables, one variable or file named as the key of a hash scheme and of a JWT
+/// scheme — and reads no environment variable and no file besides the config itself.
+/// [`Config::keyring`], [`Config::vendor_keyring`] and [`Config::payload_signer`] then read the
+/// secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    file: Option<PathBuf>,
-    apps: Vec<App>,
+    pub(crate) file: Option<PathBuf>,
+    pub(crate) apps: Vec<App>,
+    pub(crate) shares_hash_and_jwt_keys: bool,
 }
 
 /// One app of a [`Config`]: its environments, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct App {
-    name: String,
-    environments: Vec<Environment>,
+    pub(crate) name: String,
+    pub(crate) environments: Vec<Environment>,
 }
 
-/// One app's environment (`production`, `test`, ...): a scheme, a freshness policy and keys.
+/// One app's environment (`production`, `test`, ...): the vendors it signs for.
+///
+/// Written either as `[apps.<app>.<env>.vendors.<vendor>]` tables, or in the single-scheme form
+/// (`scheme` and `keys` in the environment's own table), which is one vendor named after its
+/// scheme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
-    at: Location,
-    name: String,
-    scheme: Scheme,
-    freshness: Freshness,
-    keys: Vec<Key>,
+    pub(crate) at: Location,
+    pub(crate) name: String,
+    pub(crate) vendors: Vec<Vendor>,
 }
 
-/// One labelled key of an environment and where its secret lives.
+/// One vendor of an environment: a scheme, a freshness policy, keys, and how a payload signs
+/// for each platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vendor {
+    pub(crate) at: Location,
+    pub(crate) name: String,
+    pub(crate) scheme: Scheme,
+    pub(crate) freshness: Freshness,
+    pub(crate) keys: Vec<Key>,
+    pub(crate) all_platforms: Option<String>,
+    pub(crate) payload_key: String,
+}
+
+/// One labelled key of a vendor, where its secret lives, and its JWT key id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
-    label: String,
-    secret: SecretRef,
+    pub(crate) at: Location,
+    pub(crate) label: String,
+    pub(crate) source: KeySource,
+    pub(crate) key_id: Option<String>,
+}
+
+/// Where a key's secret comes from: named by the config (a variable or a file), or handed to
+/// the [`ConfigBuilder`] by a framework that read it from its own settings.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum KeySource {
+    /// Read through the [`SecretSource`] at resolution.
+    Named(SecretRef),
+    /// Given to the builder; wiped when the last copy of the config drops.
+    Given(Arc<Zeroizing<String>>),
+}
+
+impl fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySource::Named(reference) => write!(f, "{reference:?}"),
+            KeySource::Given(_) => f.write_str("Given(..)"),
+        }
+    }
 }
 
 impl Config {
@@ -62,7 +99,7 @@ impl Config {
     /// # Errors
     /// A [`ConfigError`] naming the place in the text.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        parse(text, None)
+        parse::parse_text(text, None)
     }
 
     /// Parses text read from `path`: errors name the file, and relative secret-file paths are
@@ -71,7 +108,7 @@ impl Config {
     /// # Errors
     /// A [`ConfigError`] naming the file and the place in it.
     pub fn parse_file(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        parse(text, Some(path))
+        parse::parse_text(text, Some(path))
     }
 
     /// Reads and parses the config file at `path` (see [`Config::parse_file`]).
@@ -86,6 +123,11 @@ impl Config {
         Config::parse_file(&text, path)
     }
 
+    /// A builder, for a framework that assembles the config from its own settings.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::new()
+    }
+
     /// The file the config was read from, if any.
     pub fn file(&self) -> Option<&Path> {
         self.file.as_deref()
@@ -94,6 +136,13 @@ impl Config {
     /// The apps, in file order.
     pub fn apps(&self) -> &[App] {
         &self.apps
+    }
+
+    /// Whether the file sets `dangerously_share_hash_and_jwt_keys`: one key may then serve a
+    /// hash scheme and a JWT scheme (during a migration), and every hash signer resolved from
+    /// this config refuses identifiers that are JWT signing inputs.
+    pub fn shares_hash_and_jwt_keys(&self) -> bool {
+        self.shares_hash_and_jwt_keys
     }
 
     /// The environment `environment` of the app `app`.
@@ -124,8 +173,22 @@ impl Config {
             })
     }
 
+    /// The vendor `vendor` of one app's environment, or its only vendor when `vendor` is `None`.
+    ///
+    /// # Errors
+    /// As [`Config::environment`], or [`ConfigError::UnknownVendor`].
+    pub fn vendor(
+        &self,
+        app: &str,
+        environment: &str,
+        vendor: Option<&str>,
+    ) -> Result<&Vendor, ConfigError> {
+        self.environment(app, environment)?.vendor(vendor)
+    }
+
     /// The scheme, the keyring (secrets read through `secrets`, labels in file order) and the
-    /// freshness policy of one app's environment.
+    /// freshness policy of one app's environment, which must have one vendor (the single-scheme
+    /// form has); see [`Config::vendor_keyring`] for several.
     ///
     /// ```
     /// use userhash_config::{Config, MemorySecrets};
@@ -146,19 +209,117 @@ impl Config {
     /// ```
     ///
     /// # Errors
-    /// [`ConfigError::UnknownApp`], [`ConfigError::UnknownEnvironment`],
-    /// [`ConfigError::SecretUnavailable`] (naming the variable or file) or
-    /// [`ConfigError::InvalidSecret`].
+    /// As [`Config::vendor_keyring`].
     pub fn keyring(
         &self,
         app: &str,
         environment: &str,
         secrets: &dyn SecretSource,
     ) -> Result<(Scheme, Keyring, Freshness), ConfigError> {
-        let environment = self.environment(app, environment)?;
-        let keyring = environment.keyring(secrets)?;
-        Ok((environment.scheme.clone(), keyring, environment.freshness))
+        self.vendor_keyring(app, environment, None, secrets)
     }
+
+    /// The scheme, keyring and freshness policy of one vendor of an app's environment (its only
+    /// vendor when `vendor` is `None`). A key with a `key_id` is labelled by its key id in the
+    /// keyring, so a verifier finds it by a JWT's `kid`; other keys by their label.
+    ///
+    /// Every secret of the file that `secrets` can read is compared too: a key that serves both
+    /// a hash scheme and a JWT scheme is refused unless the file opts in with
+    /// `dangerously_share_hash_and_jwt_keys` — and then the keyring's signers refuse JWT
+    /// signing inputs.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownApp`], [`ConfigError::UnknownEnvironment`],
+    /// [`ConfigError::UnknownVendor`], [`ConfigError::SecretUnavailable`] (naming the variable
+    /// or file), [`ConfigError::InvalidSecret`] or [`ConfigError::SharedKey`].
+    pub fn vendor_keyring(
+        &self,
+        app: &str,
+        environment: &str,
+        vendor: Option<&str>,
+        secrets: &dyn SecretSource,
+    ) -> Result<(Scheme, Keyring, Freshness), ConfigError> {
+        let vendor = self.vendor(app, environment, vendor)?;
+        let keyring = self.resolve(vendor, secrets)?.keyring;
+        shared_keys::check_secrets(self, secrets)?;
+        Ok((vendor.scheme.clone(), keyring, vendor.freshness))
+    }
+
+    /// A payload signer for every vendor of one app's environment: secrets read through
+    /// `secrets` once, signers made once. See [`PayloadSigner`].
+    ///
+    /// # Errors
+    /// As [`Config::vendor_keyring`], for any of the environment's vendors.
+    pub fn payload_signer(
+        &self,
+        app: &str,
+        environment: &str,
+        secrets: &dyn SecretSource,
+    ) -> Result<PayloadSigner, ConfigError> {
+        let environment = self.environment(app, environment)?;
+        let vendors = environment
+            .vendors
+            .iter()
+            .map(|vendor| Ok((vendor, self.resolve(vendor, secrets)?)))
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        shared_keys::check_secrets(self, secrets)?;
+        Ok(PayloadSigner::new(environment, vendors))
+    }
+
+    /// Every vendor of every environment, in file order.
+    pub(crate) fn all_vendors(&self) -> impl Iterator<Item = &Vendor> {
+        self.apps
+            .iter()
+            .flat_map(|app| &app.environments)
+            .flat_map(|environment| &environment.vendors)
+    }
+
+    /// Reads and decodes a vendor's secrets: its keyring, and a signer per config label.
+    fn resolve(
+        &self,
+        vendor: &Vendor,
+        secrets: &dyn SecretSource,
+    ) -> Result<Resolved, ConfigError> {
+        let mut keyring = Keyring::new();
+        for key in &vendor.keys {
+            let secret = key.decode(&vendor.scheme, secrets)?;
+            keyring
+                .insert(key.keyring_label(), secret)
+                .map_err(|source| ConfigError::Label {
+                    at: key.at.clone(),
+                    source,
+                })?;
+        }
+        if self.shares_hash_and_jwt_keys {
+            keyring = keyring.with_jwt_input_guard();
+        }
+        let signers = vendor
+            .keys
+            .iter()
+            .map(|key| {
+                let signer = keyring.signer(&vendor.scheme, key.keyring_label());
+                let signer = match (&key.key_id, signer) {
+                    (Some(key_id), Ok(signer)) => signer.with_key_id(key_id),
+                    (_, signer) => signer,
+                };
+                signer
+                    .map(|signer| (key.label.clone(), signer))
+                    .map_err(|source| ConfigError::Label {
+                        at: key.at.clone(),
+                        source,
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Resolved { keyring, signers })
+    }
+}
+
+/// A vendor's secrets, read and decoded.
+pub(crate) struct Resolved {
+    /// Labelled by key id where there is one.
+    pub(crate) keyring: Keyring,
+    /// One signer per key, by the key's label in the config.
+    pub(crate) signers: Vec<(String, Signer)>,
 }
 
 impl App {
@@ -184,6 +345,41 @@ impl Environment {
         &self.name
     }
 
+    /// Its vendors, in file order (one, named after its scheme, in the single-scheme form).
+    pub fn vendors(&self) -> &[Vendor] {
+        &self.vendors
+    }
+
+    /// True when the environment is written in the single-scheme form (`scheme` and `keys` in
+    /// its own table): one vendor, named after its scheme.
+    pub fn is_single_scheme(&self) -> bool {
+        matches!(self.vendors.as_slice(), [only] if only.at.path() == self.at.path())
+    }
+
+    /// The vendor named `vendor`, or the only vendor when `vendor` is `None`.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownVendor`], listing the vendors.
+    pub fn vendor(&self, vendor: Option<&str>) -> Result<&Vendor, ConfigError> {
+        let found = match vendor {
+            Some(name) => self.vendors.iter().find(|have| have.name == name),
+            None if self.vendors.len() == 1 => self.vendors.first(),
+            None => None,
+        };
+        found.ok_or_else(|| ConfigError::UnknownVendor {
+            at: self.at.clone(),
+            vendor: vendor.map(str::to_owned),
+            known: names(self.vendors.iter().map(Vendor::name)),
+        })
+    }
+}
+
+impl Vendor {
+    /// The vendor's name: its table's name, or its scheme's in the single-scheme form.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The scheme its tokens follow.
     pub fn scheme(&self) -> &Scheme {
         &self.scheme
@@ -200,32 +396,21 @@ impl Environment {
         &self.keys
     }
 
-    /// Reads every key's secret through `secrets` and decodes it the scheme's way.
-    ///
-    /// # Errors
-    /// [`ConfigError::SecretUnavailable`] or [`ConfigError::InvalidSecret`], naming the key.
-    pub fn keyring(&self, secrets: &dyn SecretSource) -> Result<Keyring, ConfigError> {
-        let mut keyring = Keyring::new();
-        for key in &self.keys {
-            let at = self.at.child("keys").child(&key.label).at_label(&key.label);
-            let text =
-                secrets
-                    .read(&key.secret)
-                    .map_err(|source| ConfigError::SecretUnavailable {
-                        at: at.clone(),
-                        source,
-                    })?;
-            let secret = Secret::for_scheme(&self.scheme, &text).map_err(|source| {
-                ConfigError::InvalidSecret {
-                    at: at.clone(),
-                    source,
-                }
-            })?;
-            keyring
-                .insert(&key.label, secret)
-                .map_err(|source| ConfigError::Label { at, source })?;
-        }
-        Ok(keyring)
+    /// The label of the key that serves every platform, when the file says one does
+    /// (`all_platforms = "<label>"`); otherwise a payload for platform `P` uses the key `P`.
+    pub fn all_platforms(&self) -> Option<&str> {
+        self.all_platforms.as_deref()
+    }
+
+    /// The JSON member that holds this vendor's token in a payload: the file's `payload_key`,
+    /// else the preset's ([`userhash::Preset::payload_key`]), else `token`.
+    pub fn payload_key(&self) -> &str {
+        &self.payload_key
+    }
+
+    /// The place of the vendor's table (the environment's, in the single-scheme form).
+    pub(crate) fn location(&self) -> &Location {
+        &self.at
     }
 }
 
@@ -235,13 +420,56 @@ impl Key {
         &self.label
     }
 
-    /// Where its secret lives.
-    pub fn secret(&self) -> &SecretRef {
-        &self.secret
+    /// Where its secret lives; `None` for a secret given to the [`ConfigBuilder`].
+    pub fn secret(&self) -> Option<&SecretRef> {
+        match &self.source {
+            KeySource::Named(reference) => Some(reference),
+            KeySource::Given(_) => None,
+        }
+    }
+
+    /// The JWT `kid` it signs with, when the file gives one (`key_id = "..."`).
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+
+    /// The label it has in a resolved keyring: its key id, else its label.
+    pub fn keyring_label(&self) -> &str {
+        self.key_id.as_deref().unwrap_or(&self.label)
+    }
+
+    /// The secret text, read through `secrets` (or as given to the builder).
+    pub(crate) fn read(
+        &self,
+        secrets: &dyn SecretSource,
+    ) -> Result<Zeroizing<String>, SourceError> {
+        match &self.source {
+            KeySource::Named(reference) => secrets.read(reference),
+            KeySource::Given(text) => Ok(Zeroizing::new(text.as_str().to_owned())),
+        }
+    }
+
+    /// The secret, read and decoded the scheme's way.
+    pub(crate) fn decode(
+        &self,
+        scheme: &Scheme,
+        secrets: &dyn SecretSource,
+    ) -> Result<Secret, ConfigError> {
+        let text = self
+            .read(secrets)
+            .map_err(|source| ConfigError::SecretUnavailable {
+                at: self.at.clone(),
+                source,
+            })?;
+        Secret::for_scheme(scheme, &text).map_err(|source| ConfigError::InvalidSecret {
+            at: self.at.clone(),
+            source,
+        })
     }
 }
 
-fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+/// Names as a comma-separated list of quoted strings, or `none`.
+pub(crate) fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<String> = names.map(|name| format!("{name:?}")).collect();
     if names.is_empty() {
         "none".to_owned()
@@ -250,652 +478,191 @@ fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
-    let root = Location::root(file.map(Path::to_owned));
-    let table: Table = text.parse().map_err(|error: toml::de::Error| {
-        let (line, column) = error
-            .span()
-            .map_or((1, 1), |span| line_and_column(text, span.start));
-        ConfigError::Syntax {
-            at: root.clone(),
-            line,
-            column,
-            // The message only: the error's Display quotes the source line, which may hold a
-            // secret someone pasted by mistake.
-            message: error.message().trim_end().to_owned(),
-        }
-    })?;
-    let base_dir = file.and_then(Path::parent);
-
-    let mut apps_table = None;
-    for (field, value) in &table {
-        match field.as_str() {
-            "apps" => apps_table = Some(expect_table(value, &root.child("apps"), "")?),
-            other => return Err(unknown_field(&root, other, TOP_FIELDS)),
-        }
-    }
-    let apps_at = root.child("apps");
-    let apps_table = apps_table.ok_or_else(|| ConfigError::MissingField {
-        at: root.clone(),
-        field: "apps",
-        hint: "; start with [apps.<app>.<environment>]",
-    })?;
-    if apps_table.is_empty() {
-        return Err(ConfigError::Empty {
-            at: apps_at,
-            what: "the apps table".to_owned(),
-            hint: "add [apps.<app>.<environment>] tables",
-        });
-    }
-
-    let mut apps = Vec::new();
-    for (app_name, app_value) in apps_table {
-        let app_at = apps_at.child(app_name).in_app(app_name);
-        check_name(app_name, &app_at, "app")?;
-        let environments_table = expect_table(
-            app_value,
-            &app_at,
-            "; write [apps.<app>.<environment>] tables",
-        )?;
-        if environments_table.is_empty() {
-            return Err(ConfigError::Empty {
-                at: app_at,
-                what: format!("app {app_name:?}"),
-                hint: "add an environment, e.g. [apps.<app>.production]",
-            });
-        }
-        let mut environments = Vec::new();
-        for (environment_name, environment_value) in environments_table {
-            let at = app_at
-                .child(environment_name)
-                .in_environment(environment_name);
-            check_name(environment_name, &at, "environment")?;
-            environments.push(parse_environment(
-                environment_name,
-                environment_value,
-                at,
-                base_dir,
-            )?);
-        }
-        apps.push(App {
-            name: app_name.clone(),
-            environments,
-        });
-    }
-    Ok(Config {
-        file: file.map(Path::to_owned),
-        apps,
-    })
-}
-
-fn parse_environment(
-    name: &str,
-    value: &Value,
-    at: Location,
-    base_dir: Option<&Path>,
-) -> Result<Environment, ConfigError> {
-    let table = expect_table(
-        value,
-        &at,
-        "; an environment is a table with scheme and keys",
-    )?;
-    let mut scheme = None;
-    let mut max_age = None;
-    let mut max_future_skew = None;
-    let mut keys_table = None;
-    for (field, value) in table {
-        let field_at = at.child(field);
-        match field.as_str() {
-            "scheme" => {
-                let text = expect_str(
-                    value,
-                    &field_at,
-                    "; a preset name such as \"intercom\" or a spec such as \"subject=user_id,output=base64\"",
-                )?;
-                let parsed = Scheme::parse(text).map_err(|source| ConfigError::Scheme {
-                    at: field_at.clone(),
-                    source,
-                })?;
-                scheme = Some(parsed);
-            }
-            "max_age_seconds" => max_age = Some(expect_seconds(value, &field_at)?),
-            "max_future_skew_seconds" => max_future_skew = Some(expect_seconds(value, &field_at)?),
-            "keys" => keys_table = Some(expect_table(value, &field_at, KEY_HINT)?),
-            other => return Err(unknown_field(&at, other, ENVIRONMENT_FIELDS)),
-        }
-    }
-    let scheme = scheme.ok_or_else(|| ConfigError::MissingField {
-        at: at.clone(),
-        field: "scheme",
-        hint: "; e.g. scheme = \"intercom\" (run `userhash schemes` for the presets)",
-    })?;
-    if !scheme.is_timestamped() {
-        for (given, field) in [
-            (max_age.is_some(), "max_age_seconds"),
-            (max_future_skew.is_some(), "max_future_skew_seconds"),
-        ] {
-            if given {
-                return Err(ConfigError::InvalidValue {
-                    at: at.child(field),
-                    reason: format!(
-                        "scheme {scheme} embeds no timestamp, so {field} does not apply; remove it"
-                    ),
-                });
-            }
-        }
-    }
-    let defaults = Freshness::default();
-    let freshness = Freshness {
-        max_age_seconds: max_age.unwrap_or(defaults.max_age_seconds),
-        max_future_skew_seconds: max_future_skew.unwrap_or(defaults.max_future_skew_seconds),
-        ..defaults
-    };
-
-    let keys_at = at.child("keys");
-    let keys_table = keys_table.ok_or_else(|| ConfigError::MissingField {
-        at: at.clone(),
-        field: "keys",
-        hint: "; e.g. keys.web = { env = \"WEB_SECRET\" }",
-    })?;
-    if keys_table.is_empty() {
-        return Err(ConfigError::EmptyKeys { at: keys_at });
-    }
-    let mut keys = Vec::new();
-    for (label, value) in keys_table {
-        let key_at = keys_at.child(label).at_label(label);
-        keys.push(parse_key(label, value, &key_at, base_dir)?);
-    }
-    Ok(Environment {
-        at,
-        name: name.to_owned(),
-        scheme,
-        freshness,
-        keys,
-    })
-}
-
-fn parse_key(
-    label: &str,
-    value: &Value,
-    at: &Location,
-    base_dir: Option<&Path>,
-) -> Result<Key, ConfigError> {
-    // The core owns the label rules; check them now rather than when the secrets are read.
-    let placeholder = Secret::from_text("label check").map_err(|source| ConfigError::Label {
-        at: at.clone(),
-        source,
-    })?;
-    Keyring::new()
-        .insert(label, placeholder)
-        .map_err(|source| ConfigError::Label {
-            at: at.clone(),
-            source,
-        })?;
-
-    let table = expect_table(value, at, KEY_HINT)?;
-    let mut env = None;
-    let mut file = None;
-    for (field, value) in table {
-        let field_at = at.child(field);
-        match field.as_str() {
-            "env" => {
-                let name = expect_str(value, &field_at, "; the name of an environment variable")?;
-                if name.is_empty() || name.contains(['=', '\0']) {
-                    return Err(ConfigError::InvalidValue {
-                        at: field_at,
-                        reason: "not a valid environment variable name".to_owned(),
-                    });
-                }
-                env = Some(name.to_owned());
-            }
-            "file" => {
-                let path = expect_str(value, &field_at, "; the path of a file holding the secret")?;
-                if path.is_empty() || path.contains('\0') {
-                    return Err(ConfigError::InvalidValue {
-                        at: field_at,
-                        reason: "not a valid file path".to_owned(),
-                    });
-                }
-                let path = Path::new(path);
-                file = Some(match base_dir {
-                    Some(dir) if path.is_relative() => dir.join(path),
-                    _ => path.to_owned(),
-                });
-            }
-            other => return Err(unknown_field(at, other, KEY_FIELDS)),
-        }
-    }
-    let secret = match (env, file) {
-        (Some(_), Some(_)) => return Err(ConfigError::BothEnvAndFile { at: at.clone() }),
-        (None, None) => return Err(ConfigError::NoSecretSource { at: at.clone() }),
-        (Some(name), None) => SecretRef::Env(name),
-        (None, Some(path)) => SecretRef::File(path),
-    };
-    Ok(Key {
-        label: label.to_owned(),
-        secret,
-    })
-}
-
-fn check_name(name: &str, at: &Location, what: &str) -> Result<(), ConfigError> {
-    if name.trim().is_empty() || name.chars().any(char::is_control) {
-        return Err(ConfigError::InvalidValue {
-            at: at.clone(),
-            reason: format!("an {what} name must be non-empty printable text"),
-        });
-    }
-    Ok(())
-}
-
-fn unknown_field(at: &Location, field: &str, expected: &'static str) -> ConfigError {
-    ConfigError::UnknownField {
-        at: at.clone(),
-        field: field.to_owned(),
-        expected,
-    }
-}
-
-fn expect_table<'a>(
-    value: &'a Value,
-    at: &Location,
-    hint: &'static str,
-) -> Result<&'a Table, ConfigError> {
-    value
-        .as_table()
-        .ok_or_else(|| wrong_type(value, at, "a table", hint))
-}
-
-fn expect_str<'a>(
-    value: &'a Value,
-    at: &Location,
-    hint: &'static str,
-) -> Result<&'a str, ConfigError> {
-    value
-        .as_str()
-        .ok_or_else(|| wrong_type(value, at, "a string", hint))
-}
-
-fn expect_seconds(value: &Value, at: &Location) -> Result<u64, ConfigError> {
-    let seconds = value
-        .as_integer()
-        .ok_or_else(|| wrong_type(value, at, "an integer number of seconds", ""))?;
-    u64::try_from(seconds).map_err(|_| ConfigError::InvalidValue {
-        at: at.clone(),
-        reason: "must not be negative".to_owned(),
-    })
-}
-
-/// Names the value's TOML type, never the value.
-fn wrong_type(
-    value: &Value,
-    at: &Location,
-    expected: &'static str,
-    hint: &'static str,
-) -> ConfigError {
-    ConfigError::WrongType {
-        at: at.clone(),
-        expected,
-        found: match value {
-            Value::String(_) => "a string",
-            Value::Integer(_) => "an integer",
-            Value::Float(_) => "a float",
-            Value::Boolean(_) => "a boolean",
-            Value::Datetime(_) => "a date-time",
-            Value::Array(_) => "an array",
-            Value::Table(_) => "a table",
-        },
-        hint,
-    }
-}
-
-/// The 1-based line and column (in characters) of a byte offset.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let column = before
-        .get(line_start..)
-        .map_or(0, |rest| rest.chars().count())
-        + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::error::SourceError;
-    use crate::source::MemorySecrets;
-    use userhash::{Identity, Signer};
+    use userhash::Identity;
 
-    const EXAMPLE: &str = r#"
-# userhash.toml
-[apps.acme.production]
+    use super::Config;
+    use crate::error::{ConfigError, ConfigErrorKind};
+    use crate::source::MemorySecrets;
+
+    const VENDORS: &str = r#"
+[apps.acme.production.vendors.intercom]
 scheme = "intercom"
-keys.web = { env = "ACME_WEB" }
-keys.ios = { env = "ACME_IOS" }
-keys.android = { file = "/run/secrets/acme-android" }
+keys.web = { env = "IW" }
+keys.ios = { env = "II" }
+
+[apps.acme.production.vendors.support]
+scheme = "subject=email,output=base64"
+keys.web = { env = "S" }
+
+[apps.acme.production.vendors.zendesk]
+scheme = "zendesk"
+all_platforms = "messaging"
+payload_key = "zendeskJwt"
+keys.messaging = { env = "Z", key_id = "app_1" }
 
 [apps.acme.test]
 scheme = "intercom"
-keys.web = { env = "ACME_TEST_WEB" }
-
-[apps.widgets.production]
-scheme = "jimo"
-max_age_seconds = 600
-keys.previous = { env = "W_OLD" }
-keys.current = { env = "W_NEW" }
+keys.web = { env = "T" }
 "#;
-
-    fn secrets() -> MemorySecrets {
-        MemorySecrets::new()
-            .with_env("ACME_WEB", "web-secret")
-            .with_env("ACME_IOS", "ios-secret")
-            .with_file("/run/secrets/acme-android", "android-secret")
-            .with_env("ACME_TEST_WEB", "test-secret")
-            .with_env("W_OLD", "old")
-            .with_env("W_NEW", "new")
-    }
 
     fn error(text: &str) -> ConfigError {
         Config::parse(text).expect_err("the config should be rejected")
     }
 
     #[test]
-    fn resolves_a_keyring_in_file_order() {
-        let config = Config::parse(EXAMPLE).unwrap();
-        let (scheme, keyring, freshness) =
-            config.keyring("acme", "production", &secrets()).unwrap();
-        assert_eq!(scheme, Scheme::by_name("intercom").unwrap());
-        // File order, not alphabetical.
-        assert_eq!(
-            keyring.labels().collect::<Vec<_>>(),
-            ["web", "ios", "android"]
-        );
-        assert_eq!(freshness, Freshness::default());
-        let expected = Secret::from_text("android-secret").unwrap();
-        assert_eq!(keyring.get("android"), Some(&expected));
+    fn environments_hold_vendors_or_one_scheme() {
+        let config = Config::parse(VENDORS).unwrap();
+        let production = config.environment("acme", "production").unwrap();
+        assert!(!production.is_single_scheme());
+        let names: Vec<&str> = production.vendors().iter().map(|v| v.name()).collect();
+        assert_eq!(names, ["intercom", "support", "zendesk"]);
+        let keys: Vec<&str> = production.vendors()[0]
+            .keys()
+            .iter()
+            .map(|k| k.label())
+            .collect();
+        assert_eq!(keys, ["web", "ios"]);
+        let payload_keys: Vec<&str> = production
+            .vendors()
+            .iter()
+            .map(|v| v.payload_key())
+            .collect();
+        assert_eq!(payload_keys, ["user_hash", "token", "zendeskJwt"]);
+        let zendesk = config
+            .vendor("acme", "production", Some("zendesk"))
+            .unwrap();
+        assert_eq!(zendesk.all_platforms(), Some("messaging"));
+        assert_eq!(zendesk.keys()[0].key_id(), Some("app_1"));
+        assert_eq!(zendesk.keys()[0].keyring_label(), "app_1");
 
-        let (_, test_keyring, _) = config.keyring("acme", "test", &secrets()).unwrap();
-        assert_eq!(test_keyring.labels().collect::<Vec<_>>(), ["web"]);
-        assert_ne!(test_keyring.get("web"), keyring.get("web"));
-
-        let (scheme, keyring, freshness) =
-            config.keyring("widgets", "production", &secrets()).unwrap();
-        assert!(scheme.is_timestamped());
+        // The single-scheme form is one vendor named after its scheme.
+        let test = config.environment("acme", "test").unwrap();
+        assert!(test.is_single_scheme());
         assert_eq!(
-            keyring.labels().collect::<Vec<_>>(),
-            ["previous", "current"]
+            config.vendor("acme", "test", None).unwrap().name(),
+            "intercom"
         );
-        assert_eq!(freshness.max_age_seconds, 600);
         assert_eq!(
-            freshness.max_future_skew_seconds,
-            userhash::DEFAULT_MAX_FUTURE_SKEW_SECONDS
-        );
-
-        let names: Vec<&str> = config.apps().iter().map(App::name).collect();
-        assert_eq!(names, ["acme", "widgets"]);
-    }
-
-    #[test]
-    fn the_resolved_keyring_signs_like_the_core() {
-        let config = Config::parse(EXAMPLE).unwrap();
-        let (scheme, keyring, _) = config.keyring("acme", "production", &secrets()).unwrap();
-        let direct = Signer::new(
-            scheme.clone(),
-            &Secret::for_scheme(&scheme, "ios-secret").unwrap(),
-        );
-        let ada = Identity::from_user_id("42");
-        assert_eq!(
-            keyring.signer(&scheme, "ios").unwrap().sign(&ada),
-            direct.sign(&ada)
+            config
+                .vendor("acme", "test", Some("intercom"))
+                .unwrap()
+                .name(),
+            "intercom"
         );
     }
 
     #[test]
-    fn custom_specs_and_hex_secrets() {
-        let config = Config::parse(
-            r#"[apps.a.b]
-               scheme = "subject=email,key=hex,output=base64"
-               keys.k = { env = "K" }"#,
-        )
-        .unwrap();
-        let env = config.environment("a", "b").unwrap();
-        assert_eq!(env.scheme().name(), userhash::CUSTOM_SCHEME_NAME);
-        let ok = MemorySecrets::new().with_env("K", "00ff");
-        assert_eq!(env.keyring(&ok).unwrap().get("k").map(Secret::len), Some(2));
-        let bad = MemorySecrets::new().with_env("K", "not-hex-secret-value");
-        let error = env.keyring(&bad).unwrap_err();
+    fn an_environment_of_several_vendors_needs_one_named() {
+        let config = Config::parse(VENDORS).unwrap();
+        let several = config.vendor("acme", "production", None).unwrap_err();
+        assert_eq!(several.kind(), ConfigErrorKind::UnknownVendor);
         assert!(
-            matches!(error, ConfigError::InvalidSecret { .. }),
-            "{error}"
+            several.to_string().contains("name the one to use"),
+            "{several}"
         );
-        assert!(
-            !error.to_string().contains("not-hex-secret-value"),
-            "{error}"
-        );
-        assert!(error.to_string().contains("apps.a.b.keys.k"), "{error}");
-    }
-
-    #[test]
-    fn unknown_app_and_environment_list_what_exists() {
-        let config = Config::parse(EXAMPLE).unwrap();
-        let error = config
-            .keyring("nope", "production", &secrets())
+        let secrets = MemorySecrets::new();
+        let keyring = config.keyring("acme", "production", &secrets).unwrap_err();
+        assert_eq!(keyring.kind(), ConfigErrorKind::UnknownVendor);
+        let unknown = config
+            .vendor("acme", "production", Some("crisp"))
             .unwrap_err();
-        assert!(matches!(error, ConfigError::UnknownApp { .. }));
         assert!(
-            error.to_string().contains("\"acme\", \"widgets\""),
-            "{error}"
-        );
-        let error = config.keyring("acme", "staging", &secrets()).unwrap_err();
-        assert!(matches!(error, ConfigError::UnknownEnvironment { .. }));
-        assert!(
-            error.to_string().contains("\"production\", \"test\""),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn missing_secrets_name_the_variable_or_file_and_key() {
-        let config = Config::parse(EXAMPLE).unwrap();
-        let error = config
-            .keyring("acme", "production", &MemorySecrets::new())
-            .unwrap_err();
-        let ConfigError::SecretUnavailable { at, source } = &error else {
-            panic!("{error}");
-        };
-        assert_eq!(at.app(), Some("acme"));
-        assert_eq!(at.environment(), Some("production"));
-        assert_eq!(at.label(), Some("web"));
-        assert_eq!(at.path(), "apps.acme.production.keys.web");
-        assert!(matches!(source, SourceError::NotFound { .. }));
-        assert!(error.to_string().contains("ACME_WEB"), "{error}");
-
-        let empty = secrets().with_env("ACME_IOS", "");
-        let error = config.keyring("acme", "production", &empty).unwrap_err();
-        assert!(
-            matches!(&error, ConfigError::InvalidSecret { source, .. } if source.kind() == userhash::ErrorKind::EmptySecret),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn rejects_both_neither_and_unknown_key_fields() {
-        let base = "[apps.a.b]\nscheme = \"intercom\"\n";
-        let both = error(&format!(
-            "{base}keys.web = {{ env = \"X\", file = \"/f\" }}"
-        ));
-        assert!(matches!(both, ConfigError::BothEnvAndFile { .. }), "{both}");
-        assert!(both.to_string().contains("apps.a.b.keys.web"), "{both}");
-
-        let neither = error(&format!("{base}keys.web = {{}}"));
-        assert!(
-            matches!(neither, ConfigError::NoSecretSource { .. }),
-            "{neither}"
-        );
-
-        let typo = error(&format!("{base}keys.web = {{ evn = \"X\" }}"));
-        assert!(
-            matches!(&typo, ConfigError::UnknownField { field, .. } if field == "evn"),
-            "{typo}"
-        );
-
-        let empty = error(&format!("{base}keys = {{}}"));
-        assert!(matches!(empty, ConfigError::EmptyKeys { .. }), "{empty}");
-
-        let none = error(base);
-        assert!(
-            matches!(none, ConfigError::MissingField { field: "keys", .. }),
-            "{none}"
-        );
-    }
-
-    #[test]
-    fn rejects_unknown_fields_everywhere() {
-        let top = error("version = 1\n[apps.a.b]\nscheme = \"intercom\"\nkeys.k = { env = \"K\" }");
-        assert!(matches!(&top, ConfigError::UnknownField { field, .. } if field == "version"));
-        let env = error(
-            "[apps.a.b]\nscheme = \"intercom\"\nsecret_env = \"K\"\nkeys.k = { env = \"K\" }",
-        );
-        assert!(matches!(&env, ConfigError::UnknownField { field, .. } if field == "secret_env"));
-        assert!(env.to_string().contains("apps.a.b"), "{env}");
-    }
-
-    #[test]
-    fn an_inline_secret_is_rejected_without_echoing_it() {
-        let leaked = "sk_live_do_not_echo_me";
-        for text in [
-            format!("[apps.a.b]\nscheme = \"intercom\"\nkeys.web = \"{leaked}\""),
-            format!(
-                "[apps.a.b]\nscheme = \"intercom\"\nkeys.web = {{ env = {{ value = \"{leaked}\" }} }}"
+            unknown.to_string().contains(
+                "no vendor named \"crisp\"; its vendors are \"intercom\", \"support\", \"zendesk\""
             ),
-            // A syntax error on the line holding the secret.
-            format!("[apps.a.b]\nscheme = \"intercom\"\nkeys.web = \"{leaked}"),
-            format!("[apps.a.b]\nscheme = \"intercom\"\nkeys.web = {leaked}"),
-        ] {
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn resolution_errors_name_the_vendor_and_key() {
+        let config = Config::parse(VENDORS).unwrap();
+        let secrets = MemorySecrets::new().with_env("IW", "a").with_env("II", "b");
+        let error = config
+            .payload_signer("acme", "production", &secrets)
+            .unwrap_err();
+        assert_eq!(error.kind(), ConfigErrorKind::SecretUnavailable);
+        let at = error.location().unwrap();
+        assert_eq!((at.vendor(), at.label()), (Some("support"), Some("web")));
+        assert_eq!(at.path(), "apps.acme.production.vendors.support.keys.web");
+        assert!(error.to_string().contains("env S"), "{error}");
+    }
+
+    #[test]
+    fn vendor_tables_are_checked() {
+        let base = "[apps.a.b.vendors.v]\nscheme = \"intercom\"\n";
+        let cases: [(String, &str); 10] = [
+            // Mixing the two forms.
+            (
+                "[apps.a.b]\nscheme = \"intercom\"\nvendors.v = { scheme = \"intercom\", keys.web = { env = \"A\" } }".into(),
+                "has no scheme of its own",
+            ),
+            ("[apps.a.b]\nvendors = {}".into(), "the vendors table is empty"),
+            (format!("{base}keys.web = {{ env = \"A\" }}\ncolour = 1"), "unknown field \"colour\"; expected scheme, keys"),
+            (format!("{base}keys.web = {{ env = \"A\" }}\nall_platforms = \"ios\""), "all_platforms: names no key of this vendor; its keys are \"web\""),
+            (format!("{base}keys.web = {{ env = \"A\", key_id = \"k\" }}"), "writes a bare hash, which names no key; remove key_id"),
+            (format!("{base}keys.web = {{ env = \"A\" }}\npayload_key = \"user_id\""), "a member every payload entry may use for itself"),
+            (format!("{base}keys.web = {{ env = \"A\" }}\npayload_key = \"a b\""), "1-64 characters"),
+            (
+                "[apps.a.b.vendors.z]\nscheme = \"zendesk\"\nkeys.web = { env = \"A\", key_id = \"ios\" }\nkeys.ios = { env = \"B\" }".into(),
+                "key id \"ios\" is also the label or key id of another key",
+            ),
+            ("[apps.a.b.vendors.\" \"]\nscheme = \"intercom\"\nkeys.web = { env = \"A\" }".into(), "the vendor name must be non-empty"),
+            ("[apps.a.b.vendors.v]\nkeys.web = { env = \"A\" }".into(), "missing scheme"),
+        ];
+        for (text, expected) in cases {
             let error = error(&text);
-            let shown = format!("{error} {error:?}");
-            assert!(!shown.contains(leaked), "{shown}");
+            assert_eq!(error.code(), "config_invalid", "{error}");
+            assert!(
+                error.to_string().contains(expected),
+                "{error}\nexpected {expected:?}"
+            );
         }
-        let error = error(&format!(
-            "[apps.a.b]\nscheme = \"intercom\"\nkeys.web = \"{leaked}\""
-        ));
-        assert!(
-            matches!(
-                error,
-                ConfigError::WrongType {
-                    found: "a string",
-                    ..
-                }
-            ),
-            "{error}"
+        let label = error(
+            "[apps.a.b.vendors.z]\nscheme = \"zendesk\"\nkeys.web = { env = \"A\", key_id = \"App 1\" }",
         );
-    }
-
-    #[test]
-    fn syntax_errors_have_a_line_and_column() {
-        let error = error("[apps.a.b]\nscheme = \"intercom\"\nkeys.web = { env = }\n");
-        let ConfigError::Syntax { line, .. } = error else {
-            panic!("{error}");
-        };
-        assert_eq!(line, 3);
-    }
-
-    #[test]
-    fn schemes_and_labels_are_checked_at_parse_time() {
-        let scheme = error("[apps.a.b]\nscheme = \"intercomm\"\nkeys.k = { env = \"K\" }");
+        assert_eq!(label.code(), "invalid_label", "{label}");
         assert!(
-            matches!(&scheme, ConfigError::Scheme { source, .. } if source.kind() == userhash::ErrorKind::UnknownScheme),
-            "{scheme}"
-        );
-        assert!(scheme.to_string().contains("apps.a.b.scheme"), "{scheme}");
-        let spec = error("[apps.a.b]\nscheme = \"subject=nobody\"\nkeys.k = { env = \"K\" }");
-        assert!(matches!(spec, ConfigError::Scheme { .. }), "{spec}");
-        let label = error("[apps.a.b]\nscheme = \"intercom\"\nkeys.iOS = { env = \"K\" }");
-        assert!(
-            matches!(&label, ConfigError::Label { source, .. } if source.kind() == userhash::ErrorKind::InvalidLabel),
+            label.to_string().contains("vendors.z.keys.web.key_id"),
             "{label}"
         );
-        let missing = error("[apps.a.b]\nkeys.k = { env = \"K\" }");
-        assert!(matches!(
-            missing,
-            ConfigError::MissingField {
-                field: "scheme",
-                ..
-            }
-        ));
     }
 
     #[test]
-    fn freshness_is_checked() {
-        let negative =
-            error("[apps.a.b]\nscheme = \"jimo\"\nmax_age_seconds = -1\nkeys.k = { env = \"K\" }");
+    fn freshness_above_the_cores_ceiling_is_refused_when_parsed() {
+        let error = error(
+            "[apps.a.b.vendors.jimo]\nscheme = \"jimo\"\nmax_age_seconds = 99999999\nkeys.web = { env = \"A\" }",
+        );
+        assert_eq!(error.code(), "config_invalid", "{error}");
+        let message = error.to_string();
         assert!(
-            matches!(negative, ConfigError::InvalidValue { .. }),
-            "{negative}"
-        );
-        let text = error(
-            "[apps.a.b]\nscheme = \"jimo\"\nmax_age_seconds = \"1h\"\nkeys.k = { env = \"K\" }",
-        );
-        assert!(matches!(text, ConfigError::WrongType { .. }), "{text}");
-        let untimed = error(
-            "[apps.a.b]\nscheme = \"intercom\"\nmax_future_skew_seconds = 5\nkeys.k = { env = \"K\" }",
-        );
-        assert!(
-            untimed.to_string().contains("embeds no timestamp"),
-            "{untimed}"
+            message.contains("apps.a.b.vendors.jimo") && message.contains("max_age_seconds"),
+            "{message}"
         );
     }
 
     #[test]
-    fn empty_tables_are_rejected() {
-        assert!(matches!(
-            error(""),
-            ConfigError::MissingField { field: "apps", .. }
-        ));
-        assert!(matches!(error("[apps]"), ConfigError::Empty { .. }));
-        assert!(matches!(error("[apps.a]"), ConfigError::Empty { .. }));
-        assert!(matches!(
-            error("[apps.a.b]\nscheme = \"intercom\"\nkeys.k = { env = \"\" }"),
-            ConfigError::InvalidValue { .. }
-        ));
-    }
-
-    #[test]
-    fn files_name_themselves_and_anchor_relative_paths() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("userhash.toml");
-        std::fs::write(
-            &path,
-            "[apps.a.b]\nscheme = \"intercom\"\nkeys.k = { file = \"secrets/k\" }\nkeys.abs = { file = \"/abs/k\" }\n",
-        )
-        .unwrap();
-        let config = Config::load(&path).unwrap();
-        let keys = config.environment("a", "b").unwrap().keys();
+    fn a_key_id_is_the_kid_and_the_keyring_label() {
+        let config = Config::parse(VENDORS).unwrap();
+        let secrets = MemorySecrets::new().with_env("Z", "zendesk-secret");
+        let (scheme, keyring, _) = config
+            .vendor_keyring("acme", "production", Some("zendesk"), &secrets)
+            .unwrap();
+        assert_eq!(keyring.labels().collect::<Vec<_>>(), ["app_1"]);
+        let token = keyring
+            .signer(&scheme, "app_1")
+            .unwrap()
+            .sign_at(&Identity::from_user_id("42"), 1_000)
+            .unwrap();
+        let verifier = userhash::Verifier::new(scheme, keyring).unwrap();
         assert_eq!(
-            keys[0].secret(),
-            &SecretRef::File(dir.path().join("secrets/k"))
-        );
-        assert_eq!(keys[1].secret(), &SecretRef::File(PathBuf::from("/abs/k")));
-
-        std::fs::write(&path, "[apps.a.b]\nscheme = 3\n").unwrap();
-        let error = Config::load(&path).unwrap_err();
-        assert!(
-            error.to_string().contains(&path.display().to_string()),
-            "{error}"
-        );
-
-        let missing = Config::load(&dir.path().join("nope.toml")).unwrap_err();
-        assert!(matches!(missing, ConfigError::Read { .. }));
-    }
-
-    #[test]
-    fn dotted_paths_quote_keys_that_need_it() {
-        let error =
-            error("[apps.\"my app\".prod]\nscheme = \"intercom\"\nkeys.k = { env = \"K\", x = 1 }");
-        assert!(
-            error.to_string().contains("apps.\"my app\".prod.keys.k"),
-            "{error}"
+            verifier
+                .verify_at(&Identity::from_user_id("42"), &token, 1_060)
+                .unwrap()
+                .label,
+            "app_1"
         );
     }
 }

@@ -19,6 +19,7 @@ struct Place {
     file: Option<PathBuf>,
     app: Option<String>,
     environment: Option<String>,
+    vendor: Option<String>,
     label: Option<String>,
     path: String,
 }
@@ -54,6 +55,12 @@ impl Location {
         self
     }
 
+    /// This location, inside the vendor `vendor`.
+    pub(crate) fn in_vendor(mut self, vendor: &str) -> Location {
+        self.0.vendor = Some(vendor.to_owned());
+        self
+    }
+
     /// This location, at the key `label`.
     pub(crate) fn at_label(mut self, label: &str) -> Location {
         self.0.label = Some(label.to_owned());
@@ -73,6 +80,12 @@ impl Location {
     /// The environment, once known.
     pub fn environment(&self) -> Option<&str> {
         self.0.environment.as_deref()
+    }
+
+    /// The vendor, once known (an environment written in the single-scheme form has one vendor,
+    /// named after its scheme).
+    pub fn vendor(&self) -> Option<&str> {
+        self.0.vendor.as_deref()
     }
 
     /// The key label, once known.
@@ -301,6 +314,52 @@ pub enum ConfigError {
         /// Why it could not be read.
         source: SourceError,
     },
+    /// The app's environment has no vendor by this name, or several vendors and none was named.
+    #[error("{at}: {}; its vendors are {known}", unknown_vendor(.vendor.as_deref()))]
+    UnknownVendor {
+        /// The environment.
+        at: Location,
+        /// The name asked for; `None` when none was given and the environment has several.
+        vendor: Option<String>,
+        /// The environment's vendors, comma-separated.
+        known: String,
+    },
+    /// A payload was asked for a platform that a vendor has no key for (`vendor` is that
+    /// vendor), or that no vendor of the environment has (`vendor` is `None`).
+    #[error("{at}: {}", unknown_platform(.vendor.as_deref(), .platform, .known))]
+    UnknownPlatform {
+        /// The vendor, or the environment.
+        at: Location,
+        /// The vendor that lacks the platform; `None` when every vendor does.
+        vendor: Option<String>,
+        /// The platform asked for.
+        platform: String,
+        /// The vendor's key labels, or the environment's platforms, comma-separated.
+        known: String,
+    },
+    /// The same key serves a hash scheme and a JWT scheme somewhere in the file.
+    #[error(
+        "{at}: the same key as {other} ({how}) serves a hash scheme and a JWT scheme: anyone who can choose their own user id could have the hash sign a JWT header and claims, and so forge a JWT for any user; give the JWT scheme its own secret (or, only while migrating, set dangerously_share_hash_and_jwt_keys = true)"
+    )]
+    SharedKey {
+        /// One of the two keys (the later in the file).
+        at: Location,
+        /// The other key's dotted path.
+        other: String,
+        /// How they were found to be the same (the same variable or file, or the same secret).
+        how: String,
+    },
+    /// One vendor of a payload could not be signed (raised when the caller asked for that
+    /// instead of the failure in the vendor's slot).
+    #[error("{at}: vendor {vendor:?}: {source}")]
+    Vendor {
+        /// The vendor.
+        at: Location,
+        /// The vendor's name.
+        vendor: String,
+        /// The core's reason (which never contains a secret).
+        source: userhash::Error,
+    },
     /// A key's secret was read but is not a usable key for the scheme (empty, or not hex for a
     /// scheme that hex-decodes its secret).
     #[error("{at}: {source}")]
@@ -331,29 +390,117 @@ impl ConfigError {
             | ConfigError::UnknownApp { at, .. }
             | ConfigError::UnknownEnvironment { at, .. }
             | ConfigError::SecretUnavailable { at, .. }
+            | ConfigError::UnknownVendor { at, .. }
+            | ConfigError::UnknownPlatform { at, .. }
+            | ConfigError::SharedKey { at, .. }
+            | ConfigError::Vendor { at, .. }
             | ConfigError::InvalidSecret { at, .. } => Some(at),
         }
     }
 
-    /// A stable snake_case code for programs (the CLI's `--json` output).
-    pub fn code(&self) -> &'static str {
+    /// The cause, without its data: what a program (or another language) branches on.
+    pub fn kind(&self) -> ConfigErrorKind {
         match self {
-            ConfigError::Read { .. } => "config_unreadable",
-            ConfigError::Syntax { .. } => "config_syntax",
-            ConfigError::UnknownField { .. } => "config_unknown_field",
-            ConfigError::MissingField { .. } => "config_missing_field",
-            ConfigError::WrongType { .. } => "config_wrong_type",
-            ConfigError::InvalidValue { .. } => "config_invalid_value",
-            ConfigError::BothEnvAndFile { .. } => "config_both_env_and_file",
-            ConfigError::NoSecretSource { .. } => "config_no_secret_source",
-            ConfigError::EmptyKeys { .. } => "config_empty_keys",
-            ConfigError::Empty { .. } => "config_empty",
-            ConfigError::Scheme { source, .. } => source.kind().code(),
-            ConfigError::Label { source, .. } => source.kind().code(),
-            ConfigError::UnknownApp { .. } => "config_unknown_app",
-            ConfigError::UnknownEnvironment { .. } => "config_unknown_environment",
-            ConfigError::SecretUnavailable { .. } => "secret_unavailable",
-            ConfigError::InvalidSecret { source, .. } => source.kind().code(),
+            ConfigError::Read { .. } => ConfigErrorKind::Unreadable,
+            ConfigError::Syntax { .. }
+            | ConfigError::UnknownField { .. }
+            | ConfigError::MissingField { .. }
+            | ConfigError::WrongType { .. }
+            | ConfigError::InvalidValue { .. }
+            | ConfigError::BothEnvAndFile { .. }
+            | ConfigError::NoSecretSource { .. }
+            | ConfigError::EmptyKeys { .. }
+            | ConfigError::Empty { .. } => ConfigErrorKind::Invalid,
+            ConfigError::UnknownApp { .. } => ConfigErrorKind::UnknownApp,
+            ConfigError::UnknownEnvironment { .. } => ConfigErrorKind::UnknownEnvironment,
+            ConfigError::UnknownVendor { .. } => ConfigErrorKind::UnknownVendor,
+            ConfigError::UnknownPlatform { .. } => ConfigErrorKind::UnknownPlatform,
+            ConfigError::SecretUnavailable { .. } => ConfigErrorKind::SecretUnavailable,
+            ConfigError::SharedKey { .. } => ConfigErrorKind::SharedKey,
+            ConfigError::Scheme { source, .. }
+            | ConfigError::Label { source, .. }
+            | ConfigError::InvalidSecret { source, .. }
+            | ConfigError::Vendor { source, .. } => ConfigErrorKind::Core(source.kind()),
+        }
+    }
+
+    /// A stable snake_case code for programs: the CLI's `--json` output, the payload's failed
+    /// slots, and every language's error code (see [`ConfigErrorKind::code`]).
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+}
+
+fn unknown_vendor(vendor: Option<&str>) -> String {
+    match vendor {
+        Some(vendor) => format!("no vendor named {vendor:?}"),
+        None => "this environment has several vendors: name the one to use".to_owned(),
+    }
+}
+
+fn unknown_platform(vendor: Option<&str>, platform: &str, known: &str) -> String {
+    match vendor {
+        Some(vendor) => format!(
+            "vendor {vendor:?} has no key for platform {platform:?} (its keys are {known}); add keys.{}, or set all_platforms = \"<label>\" if one key serves every platform",
+            toml_key(platform)
+        ),
+        None => format!("no vendor has a key for platform {platform:?}; the platforms are {known}"),
+    }
+}
+
+/// The cause of a [`ConfigError`] without its data: one code per thing a caller can do about it.
+///
+/// Everything wrong *in* the file (its syntax, a field, a value, an empty table) is one kind,
+/// [`ConfigErrorKind::Invalid`], whose message names the file, the key path and the fix; a
+/// problem with a scheme, a label or a secret's value keeps the core's own code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConfigErrorKind {
+    /// The config file cannot be read.
+    Unreadable,
+    /// The text is not a valid config.
+    Invalid,
+    /// No app by the name asked for.
+    UnknownApp,
+    /// The app has no environment by the name asked for.
+    UnknownEnvironment,
+    /// The environment has no vendor by the name asked for (or several, and none was named).
+    UnknownVendor,
+    /// A vendor (or every vendor) has no key for the platform asked for.
+    UnknownPlatform,
+    /// A secret's environment variable or file cannot be read.
+    SecretUnavailable,
+    /// One key serves a hash scheme and a JWT scheme.
+    SharedKey,
+    /// The core's error: a scheme, a label, a secret's value, or a vendor that cannot sign.
+    Core(userhash::ErrorKind),
+}
+
+impl ConfigErrorKind {
+    /// Every kind of the config crate's own, in declaration order (the core's are
+    /// [`userhash::ErrorKind::ALL`]).
+    pub const OWN: [ConfigErrorKind; 8] = [
+        ConfigErrorKind::Unreadable,
+        ConfigErrorKind::Invalid,
+        ConfigErrorKind::UnknownApp,
+        ConfigErrorKind::UnknownEnvironment,
+        ConfigErrorKind::UnknownVendor,
+        ConfigErrorKind::UnknownPlatform,
+        ConfigErrorKind::SecretUnavailable,
+        ConfigErrorKind::SharedKey,
+    ];
+
+    /// The stable snake_case code: `config_invalid`, `secret_unavailable`, ..., or the core's.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ConfigErrorKind::Unreadable => "config_unreadable",
+            ConfigErrorKind::Invalid => "config_invalid",
+            ConfigErrorKind::UnknownApp => "config_unknown_app",
+            ConfigErrorKind::UnknownEnvironment => "config_unknown_environment",
+            ConfigErrorKind::UnknownVendor => "config_unknown_vendor",
+            ConfigErrorKind::UnknownPlatform => "config_unknown_platform",
+            ConfigErrorKind::SecretUnavailable => "secret_unavailable",
+            ConfigErrorKind::SharedKey => "config_shared_key",
+            ConfigErrorKind::Core(kind) => kind.code(),
         }
     }
 }
