@@ -136,11 +136,12 @@ fn from_config(
         ));
     };
     let config = Config::load(path)?;
-    let (scheme, keyring, freshness) = config.keyring(app, environment, &OsSecrets)?;
+    let (scheme, keyring, freshness) =
+        config.vendor_keyring(app, environment, secret.vendor.as_deref(), &OsSecrets)?;
     if let Some(flag_scheme) = flag_scheme {
         if flag_scheme != scheme {
             return Err(CliError::Usage(format!(
-                "--scheme {flag_scheme} disagrees with the config, where {app}/{environment} uses scheme {scheme}; drop --scheme or fix the config"
+                "--scheme {flag_scheme} disagrees with the config, where {app}/{environment} signs with scheme {scheme}; drop --scheme or fix the config"
             )));
         }
     }

@@ -9,8 +9,10 @@ use clap_complete::Shell;
 /// What every command's `--help` says about exit codes.
 const EXIT_CODES: &str = "\
 Exit status:
-  0  success: the token is valid (verify, explain); every row was signed (batch)
-  1  the token is rejected (verify, explain); some rows failed (batch)
+  0  success: the token is valid (verify, explain); every row was signed (batch); every vendor
+     was signed (payload)
+  1  the token is rejected (verify, explain); some rows failed (batch); some vendor failed
+     (payload: its slot says why, the others are still printed)
   2  usage, input or configuration error: nothing was decided";
 
 const LONG_ABOUT: &str = "\
@@ -25,6 +27,8 @@ keyed by a secret from the vendor's dashboard.
                    --config userhash.toml --app acme --env production --label ios
   userhash batch   --scheme intercom --input users.csv --output hashes.csv \\
                    --secret-file /run/secrets/intercom
+  userhash payload --config userhash.toml --app acme --env production --platform ios \\
+                   --user-id 42 --email ada@example.com
 
 Secrets are never taken as arguments: every user of the machine can read arguments in the
 process list. Give exactly one of
@@ -43,6 +47,10 @@ process list. Give exactly one of
     [apps.acme.test]
     scheme = \"intercom\"
     keys.web = { env = \"ACME_INTERCOM_TEST_SECRET\" }
+
+An environment that signs for several vendors holds one table per vendor,
+[apps.acme.production.vendors.<vendor>], each with its scheme and keys; name the one to use
+with --vendor (payload signs them all).
 
 With --json every command prints JSON on stdout; errors are then one JSON object on stderr,
 {\"error\": {\"code\": ..., \"message\": ...}}. Without it, errors are one line on stderr.";
@@ -121,6 +129,28 @@ Exit status:
         shown when stderr is a terminal."
     )]
     Batch(BatchArgs),
+    /// Print every configured vendor's token for one user on one platform, as JSON.
+    #[command(
+        after_help = "\
+Output:
+  One JSON object on stdout, one member per vendor of the environment in the config's order:
+  the identity fields a hash was made over and the token under the vendor's client parameter,
+  e.g. {\"intercom\":{\"user_id\":\"42\",\"user_hash\":\"...\"},\"zendesk\":{\"jwt\":\"...\"}}.
+  A vendor that cannot be signed has {\"error\":\"<code>\"} instead, and its reason is printed on
+  stderr (without --json); the other vendors are still signed.
+
+Exit status:
+  0  every vendor was signed
+  1  some vendor failed (its slot says why; the others are still printed)
+  2  usage or configuration error (no vendor has a key for the platform, a secret is missing,
+     ...): nothing was printed on stdout",
+        long_about = "Print every configured vendor's token for one user on one platform, as JSON.\n\n\
+        Each vendor of the environment signs with its key for --platform (the key labelled with \
+        the platform, or the one its all_platforms names), independently of the others. JWT \
+        vendors are issued at --at (default: now, read once for all vendors) with the JWT \
+        attributes each has a claim for; timestamped hashes are stamped then."
+    )]
+    Payload(PayloadArgs),
     /// Print a shell completion script (e.g. `userhash completions bash > /etc/bash_completion.d/userhash`).
     #[command(after_help = EXIT_CODES)]
     Completions(CompletionsArgs),
@@ -206,6 +236,16 @@ pub struct SecretArgs {
         help_heading = "Secret (exactly one source)"
     )]
     pub environment: Option<String>,
+
+    /// The vendor of the environment, when it has several ([apps.<app>.<env>.vendors.<vendor>]).
+    #[arg(
+        long,
+        value_name = "VENDOR",
+        requires = "config",
+        allow_hyphen_values = true,
+        help_heading = "Secret (exactly one source)"
+    )]
+    pub vendor: Option<String>,
 
     /// The key of the keyring: the platform the request comes from (verify, explain) or the key
     /// to sign with (sign, batch).
@@ -386,6 +426,39 @@ pub struct BatchArgs {
     /// Never show a progress bar (it is shown only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// `userhash payload`.
+#[derive(Debug, Args)]
+pub struct PayloadArgs {
+    /// The TOML config file: apps, environments, vendors and where their secrets live.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+
+    /// The app in the config file.
+    #[arg(long, value_name = "APP", allow_hyphen_values = true)]
+    pub app: String,
+
+    /// The app's environment in the config file (e.g. production, test).
+    #[arg(long = "env", value_name = "ENV", allow_hyphen_values = true)]
+    pub environment: String,
+
+    /// The platform the user is on (web, ios, android, ...): each vendor signs with its key for
+    /// it.
+    #[arg(long, value_name = "PLATFORM", allow_hyphen_values = true)]
+    pub platform: String,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+
+    /// Issue JWTs and stamp timestamped hashes with this time (Unix seconds) instead of now.
+    #[arg(long, value_name = "UNIX")]
+    pub at: Option<u64>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub attributes: AttributeArgs,
 }
 
 /// `userhash completions`.

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod completions;
 pub mod explain;
+pub mod payload;
 pub mod schemes;
 pub mod sign;
 pub mod verify;
@@ -16,9 +17,9 @@ use crate::error::CliError;
 /// How a command that ran to the end turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Exit status 0: done, valid, every row signed.
+    /// Exit status 0: done, valid, every row or vendor signed.
     Success,
-    /// Exit status 1: the token is rejected, or some rows failed.
+    /// Exit status 1: the token is rejected, or some rows or vendors failed.
     Failure,
 }
 
@@ -65,6 +66,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> Result<Status, CliError> {
         Command::Verify(args) => verify::run(&args, streams),
         Command::Explain(args) => explain::run(&args, streams),
         Command::Batch(args) => batch::run(&args, streams),
+        Command::Payload(args) => payload::run(&args, streams),
         Command::Completions(args) => completions::run(&args, streams),
     }
 }
