@@ -195,6 +195,12 @@ fn core_section(core: &Core) -> anyhow::Result<Section> {
             floor,
         ),
         Row::new(
+            "`Verifier::explain_at`, a forgery no mistake explains (3 keys, the whole search)",
+            core.median("diagnosis/explain_mismatch")?,
+            "`Verifier::verify_at` rejecting the same token",
+            core.median("diagnosis/verify_mismatch")?,
+        ),
+        Row::new(
             "`Signer::sign_batch`, 100k ids, all cores",
             core.median("batch/all_cores")?,
             "the same batch on one thread",

@@ -13,7 +13,7 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{KeyInit, Mac};
 use sha2::block_api::compress256;
-use userhash::{Identity, Scheme, Secret, Signer};
+use userhash::{Identity, Keyring, Scheme, Secret, Signer, Verifier};
 
 const SECRET: &str = "a6c93e058a4ab236449bd321002352483a85138489d2ee4fb2eaa4cfd3ab2ba8";
 const USER_ID: &str = "user-4f1c9a2e-7d3b-4c8e-9f01-2b3c4d5e6f70"; // 41 bytes: one block
@@ -112,5 +112,32 @@ fn bulk(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single, bulk);
+/// What `explain` costs next to the `verify` it follows: the same rejected token (a forgery no
+/// known mistake reproduces, so the whole search runs), the same three-key keyring.
+fn diagnosis(c: &mut Criterion) {
+    let scheme = Scheme::by_name("intercom").unwrap();
+    let mut keyring = Keyring::new();
+    for (label, secret) in [
+        ("ios", "ios-secret"),
+        ("android", "android-secret"),
+        ("web", SECRET),
+    ] {
+        keyring
+            .insert(label, Secret::for_scheme(&scheme, secret).unwrap())
+            .unwrap();
+    }
+    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let identity = Identity::from_user_id(USER_ID).with_email("ada@example.com");
+    let forged = "0".repeat(64);
+    let mut group = c.benchmark_group("diagnosis");
+    group.bench_function("verify_mismatch", |b| {
+        b.iter(|| verifier.verify_at(black_box(&identity), black_box(&forged), 0))
+    });
+    group.bench_function("explain_mismatch", |b| {
+        b.iter(|| verifier.explain_at(black_box(&identity), black_box(&forged), None, 0))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, single, bulk, diagnosis);
 criterion_main!(benches);

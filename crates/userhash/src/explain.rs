@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Field, Result};
@@ -314,6 +315,13 @@ impl Verifier {
     /// made with another label's key is then reported as [`Cause::WrongKey`]. With `None`, any
     /// key of the keyring is acceptable.
     ///
+    /// This is for support tooling and for logging rejected requests, not for every request: it
+    /// re-creates hundreds of candidate tokens, at 23–33× the CPU of the `verify` it follows
+    /// for a forgery no mistake explains (three keys, on the shared 2-core machine:
+    /// `cargo bench -p userhash --bench sign -- diagnosis`). Every candidate is compared with
+    /// the token in constant time, as in `verify`, since the requests it runs on may be an
+    /// attacker's.
+    ///
     /// ```
     /// use userhash::{Cause, Identity, Keyring, Scheme, Secret, Verifier};
     ///
@@ -370,6 +378,13 @@ impl Verifier {
             findings,
         })
     }
+}
+
+/// Whether a candidate token (derived from a secret) equals what the client sent, in constant
+/// time: `explain` runs on requests an attacker shapes, like `verify`, so how far a candidate
+/// matches must not show in its timing. Only the lengths, which are public, may end it early.
+fn same_text(candidate: &str, sent: &str) -> bool {
+    bool::from(candidate.as_bytes().ct_eq(sent.as_bytes()))
 }
 
 /// One way the token may have been made: the mistakes it assumes and the key it was made with.
@@ -471,7 +486,9 @@ impl<'a> Search<'a> {
                     None => key.key.mac(&[&message.bytes]),
                 };
                 for (encoding_causes, written) in self.encodings(&mac) {
-                    if assumed + encoding_causes.len() > MAX_MISTAKES || written != self.mac_text {
+                    if assumed + encoding_causes.len() > MAX_MISTAKES
+                        || !same_text(&written, self.mac_text)
+                    {
                         continue;
                     }
                     let mut causes: Vec<Cause> = key
@@ -517,7 +534,7 @@ impl<'a> Search<'a> {
         }
         let mac = MacKey::new(&key_bytes).mac(&[secret.expose()]);
         let written = encode_mac(self.verifier.scheme().encoding(), &mac);
-        if written == self.mac_text {
+        if same_text(&written, self.mac_text) {
             let mut causes = vec![Cause::KeyMessageSwapped];
             causes.extend(self.wrong_key(label));
             causes.sort();
