@@ -488,6 +488,26 @@ fn explain_uppercase_hex_and_valid_tokens() {
 
 // --- keyrings from a config file ---
 
+#[test]
+fn explain_warns_that_a_helpshift_token_fits_another_split() {
+    // Made for user id "ali" and email "ce@example.com": the same bytes as "alice@example.com".
+    let split = token(
+        "helpshift",
+        &Identity::from_user_id("ali").with_email("ce@example.com"),
+    );
+    let mut flags = verify_flags("helpshift", "alice@example.com", &split);
+    flags[0] = "explain".to_owned();
+    let text = stdout(&run(userhash().args(&flags)).success());
+    assert!(text.starts_with("valid"), "{text}");
+    assert!(text.contains("ambiguous_concatenation"), "{text}");
+    let doc = json(&run(userhash().args(&flags).arg("--json")).success());
+    assert_eq!(doc["findings"][0]["cause"], "ambiguous_concatenation");
+    assert!(
+        doc["summary"].as_str().unwrap().contains("no separator"),
+        "{doc}"
+    );
+}
+
 fn config_flags(config: &std::path::Path, command: &str, env: &str) -> Vec<String> {
     vec![
         command.to_owned(),

@@ -62,6 +62,9 @@ mirror_enum! {
         ClaimInvalid,
         /// A genuine JWT vouches for another user than the one sent beside it.
         AnotherUser,
+        /// Valid, but the scheme joins user id and email with no separator (Helpshift): the
+        /// token is equally valid for every other split of the same text.
+        AmbiguousConcatenation,
     }
 }
 
@@ -103,8 +106,9 @@ pub struct Diagnosis {
     pub rejection_code: Option<ErrorCode>,
     /// The rejection in plain words, when not valid.
     pub rejection_message: Option<String>,
-    /// The mistakes that reproduce the token, most likely first; empty when valid or when no
-    /// known mistake reproduces it.
+    /// The mistakes that reproduce the token, most likely first; empty when no known mistake
+    /// reproduces it. A valid token has none, except `AmbiguousConcatenation` under a scheme
+    /// that joins user id and email with no separator (Helpshift).
     pub findings: Vec<Finding>,
     /// The verdict and the most likely cause with its fix, in one paragraph.
     pub summary: String,

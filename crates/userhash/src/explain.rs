@@ -82,11 +82,15 @@ pub enum Cause {
     ClaimInvalid,
     /// A genuine JWT vouches for another user than the one sent beside it.
     AnotherUser,
+    /// Not a mistake of the client's: the token is valid, but the scheme joins user id and email
+    /// with no separator (Helpshift), so it is equally valid for every other split of the same
+    /// text. Reported on a valid diagnosis only.
+    AmbiguousConcatenation,
 }
 
 impl Cause {
     /// Every cause, in ranking order.
-    pub const ALL: [Cause; 27] = [
+    pub const ALL: [Cause; 28] = [
         Cause::WrongKey,
         Cause::EmailInsteadOfUserId,
         Cause::UserIdInsteadOfEmail,
@@ -114,6 +118,7 @@ impl Cause {
         Cause::ClaimMissing,
         Cause::ClaimInvalid,
         Cause::AnotherUser,
+        Cause::AmbiguousConcatenation,
     ];
 
     /// The stable snake_case code used by the vectors and the CLI's `--json` output.
@@ -146,6 +151,7 @@ impl Cause {
             Cause::ClaimMissing => "claim_missing",
             Cause::ClaimInvalid => "claim_invalid",
             Cause::AnotherUser => "another_user",
+            Cause::AmbiguousConcatenation => "ambiguous_concatenation",
         }
     }
 
@@ -224,6 +230,9 @@ impl Cause {
             Cause::AnotherUser => {
                 "Sign a fresh JWT for the user who is logged in; never reuse another session's token."
             }
+            Cause::AmbiguousConcatenation => {
+                "Check on your server that the user id and email are the pair you issued together (look the user up by id and compare the email), or sign the user id alone (helpshift-full-privacy) where the vendor allows it."
+            }
         }
     }
 }
@@ -257,8 +266,10 @@ pub struct Diagnosis {
     pub label: Option<String>,
     /// Why verification rejected it, when not valid.
     pub rejection: Option<Error>,
-    /// The mistakes that reproduce the token, most likely first. Empty when valid, or when no
-    /// known mistake reproduces it (then the secret itself is probably wrong).
+    /// The mistakes that reproduce the token, most likely first. Empty when no known mistake
+    /// reproduces it (then the secret itself is probably wrong). A valid token has none, except
+    /// [`Cause::AmbiguousConcatenation`] under a scheme that joins user id and email with no
+    /// separator.
     pub findings: Vec<Finding>,
 }
 
@@ -277,10 +288,14 @@ impl Diagnosis {
     /// A one-paragraph summary: the verdict and the most likely cause with its fix.
     pub fn summary(&self) -> String {
         if self.valid {
-            return format!(
+            let valid = format!(
                 "The token is valid (key {}).",
                 self.label.as_deref().unwrap_or("?")
             );
+            return match self.findings.first() {
+                Some(note) => format!("{valid} But: {} Fix: {}", note.explanation, note.fix),
+                None => valid,
+            };
         }
         let rejection = self.reason().unwrap_or_default();
         match self.findings.first() {
@@ -354,11 +369,15 @@ impl Verifier {
         };
         let rejection = match verdict {
             Ok(verified) => {
+                let findings = self
+                    .ambiguous_concatenation(identity, &verified.label)
+                    .into_iter()
+                    .collect();
                 return Ok(Diagnosis {
                     valid: true,
                     label: Some(verified.label),
                     rejection: None,
-                    findings: Vec::new(),
+                    findings,
                 });
             }
             Err(error) if error.is_rejection() => error,
@@ -376,6 +395,38 @@ impl Verifier {
             label: None,
             rejection: Some(rejection),
             findings,
+        })
+    }
+}
+
+impl Verifier {
+    /// For a valid token under a scheme that joins user id and email with no separator
+    /// (Helpshift's `user_id + email`): the warning that the same token is valid for every
+    /// other split of the signed text — `("ali", "ce@x")` and `("alice@x", no email)` sign the
+    /// same bytes — so a user who chooses their own id or email can present another's split.
+    fn ambiguous_concatenation(&self, identity: &Identity, label: &str) -> Option<Finding> {
+        let scheme = self.scheme();
+        if scheme.subject() != Subject::UserIdAndEmail || scheme.is_jwt() {
+            return None;
+        }
+        let length = |text: Option<&str>| text.map_or(0, |text| text.chars().count());
+        let (id, email) = (
+            length(identity.user_id.as_deref()),
+            length(identity.email.as_deref()),
+        );
+        // The text can be cut before any of its characters or after the last: one cut is the
+        // identity sent, each other one another (user id, email) pair with the same token.
+        let others = id + email;
+        let explanation = format!(
+            "The token is valid, but scheme {} signs the user id and the email joined with no separator, so the same token is equally valid for the {others} other ways of splitting the signed {}-character text between a user id and an email (a user id {id} characters long is what was sent; one of any other length, with the email taking the rest, verifies as well).",
+            scheme.name(),
+            id + email,
+        );
+        Some(Finding {
+            cause: Cause::AmbiguousConcatenation,
+            label: label.to_owned(),
+            explanation,
+            fix: Cause::AmbiguousConcatenation.fix().to_owned(),
         })
     }
 }
@@ -804,13 +855,15 @@ impl<'a> Search<'a> {
                 "The token is genuine but its timestamp is more than {} s ahead of the verifier's clock.",
                 self.freshness.max_future_skew_seconds
             ),
-            // Only JWTs have these; the `jwt` submodule words them.
+            // Only JWTs have these; the `jwt` submodule words them. A valid token's ambiguity
+            // is worded where it is found, never by a search.
             Cause::WrongAlgorithm
             | Cause::KeyIdMissing
             | Cause::KeyIdMismatch
             | Cause::ClaimMissing
             | Cause::ClaimInvalid
-            | Cause::AnotherUser => String::new(),
+            | Cause::AnotherUser
+            | Cause::AmbiguousConcatenation => String::new(),
         };
         Finding {
             cause,

@@ -94,6 +94,13 @@ preset!(
     /// Helpshift identity verification: HMAC-SHA256 of `user_id + email` concatenated with no
     /// separator, whichever are present; standard padded base64.
     /// Source: Helpshift's user-identity docs. Confidence: confirmed.
+    ///
+    /// **Ambiguous by the vendor's design:** with no separator, one token is valid for every
+    /// split of the same text — user id `ali` with email `ce@x`, and user id `alice@x` with no
+    /// email, sign the same bytes. A user who can choose their own id or email can present a
+    /// token as someone else's split. Check on the server that the pair is one you issued, or
+    /// use `helpshift-full-privacy` where possible; `explain` reports a valid token under this
+    /// scheme with [`Cause::AmbiguousConcatenation`](crate::Cause::AmbiguousConcatenation).
     HELPSHIFT = "helpshift", "Helpshift", UserIdAndEmail, Utf8, Base64, None, Confirmed,
     "user_auth_token" => "user_auth_token", "Helpshift identity verification docs"
 );

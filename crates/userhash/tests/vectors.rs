@@ -271,6 +271,10 @@ fn explain_cases() {
         if !diagnosis.valid && includes.is_empty() {
             assert!(causes.is_empty(), "{context}: expected no known mistake");
         }
+        if diagnosis.valid {
+            // A valid token's only note is the ambiguity of a separator-less concatenation.
+            assert_eq!(causes, includes, "{context}");
+        }
         for finding in &diagnosis.findings {
             assert!(
                 !finding.explanation.contains(token),

@@ -62,10 +62,18 @@ fn to_json(diagnosis: &Diagnosis) -> serde_json::Value {
 
 fn to_text(diagnosis: &Diagnosis) -> Vec<String> {
     if diagnosis.valid {
-        return vec![format!(
-            "valid: the token verifies (key {}); nothing to explain",
-            diagnosis.label.as_deref().unwrap_or("?")
-        )];
+        let label = diagnosis.label.as_deref().unwrap_or("?");
+        // A valid token's one possible note: a separator-less concatenation (Helpshift).
+        return match diagnosis.findings.first() {
+            None => vec![format!(
+                "valid: the token verifies (key {label}); nothing to explain"
+            )],
+            Some(note) => vec![
+                format!("valid: the token verifies (key {label})"),
+                format!("But: {} [{}]", note.explanation, note.cause.code()),
+                format!("    Fix: {}", note.fix),
+            ],
+        };
     }
     let mut lines = Vec::new();
     if let (Some(rejection), Some(reason)) = (&diagnosis.rejection, diagnosis.reason()) {
