@@ -1,11 +1,15 @@
 //! From parsed flags to core types: the scheme, the keyring and where its secrets come from,
 //! the identity, and the time. The only place the CLI reads the clock.
 
-use std::io::{BufRead, Read};
+use std::cell::RefCell;
+use std::io::BufRead;
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use userhash::{Attributes, Freshness, Identity, Keyring, Scheme, Secret, Signer, Verifier};
-use userhash_config::{Config, OsSecrets, SecretRef, SecretSource, strip_trailing_newlines};
+use userhash_config::{
+    Config, OsSecrets, SecretRef, SecretSource, SourceError, read_secret_line, readable_by_others,
+};
 use zeroize::Zeroizing;
 
 use crate::cli::{AttributeArgs, CheckArgs, IdentityArgs, SchemeArgs, SecretArgs};
@@ -28,6 +32,8 @@ pub struct Keys {
     pub freshness: Freshness,
     /// The key chosen with `--label`.
     pub label: Option<String>,
+    /// The secret files read that users other than the owner can read (the command warns).
+    pub shared_files: Vec<PathBuf>,
 }
 
 impl Keys {
@@ -47,13 +53,14 @@ impl Keys {
             .as_deref()
             .map(|text| Scheme::parse(text).map_err(|error| CliError::core_in("--scheme", error)))
             .transpose()?;
-        let keys = match &secret.config {
-            Some(path) => from_config(path, secret, flag_scheme)?,
+        let secrets = WatchedSecrets::default();
+        let mut keys = match &secret.config {
+            Some(path) => from_config(path, secret, flag_scheme, &secrets)?,
             None => {
                 let scheme = flag_scheme.ok_or_else(|| {
                     CliError::Usage("--scheme is required without --config".to_owned())
                 })?;
-                let (flag, text) = single_secret(secret, stdin)?;
+                let (flag, text) = single_secret(secret, stdin, &secrets)?;
                 let secret = Secret::for_scheme(&scheme, &text)
                     .map_err(|error| CliError::core_in(flag, error))?;
                 let label = secret_label(&scheme, secret_flags.key_id.as_deref())?;
@@ -64,9 +71,11 @@ impl Keys {
                         .map_err(|error| CliError::core_in("--key-id", error))?,
                     freshness: Freshness::default(),
                     label: None,
+                    shared_files: Vec::new(),
                 }
             }
         };
+        keys.shared_files = secrets.shared.into_inner();
         if let Some(label) = &keys.label {
             if keys.keyring.get(label).is_none() {
                 return Err(CliError::Usage(format!(
@@ -129,6 +138,7 @@ fn from_config(
     path: &std::path::Path,
     secret: &SecretArgs,
     flag_scheme: Option<Scheme>,
+    secrets: &WatchedSecrets,
 ) -> Result<Keys, CliError> {
     let (Some(app), Some(environment)) = (&secret.app, &secret.environment) else {
         return Err(CliError::Usage(
@@ -137,7 +147,7 @@ fn from_config(
     };
     let config = Config::load(path)?;
     let (scheme, keyring, freshness) =
-        config.vendor_keyring(app, environment, secret.vendor.as_deref(), &OsSecrets)?;
+        config.vendor_keyring(app, environment, secret.vendor.as_deref(), secrets)?;
     if let Some(flag_scheme) = flag_scheme {
         if flag_scheme != scheme {
             return Err(CliError::Usage(format!(
@@ -150,7 +160,27 @@ fn from_config(
         keyring,
         freshness,
         label: secret.label.clone(),
+        shared_files: Vec::new(),
     })
+}
+
+/// The system's secrets (env vars and files), noting each secret file that users other than the
+/// owner can read, for the command to warn about once.
+#[derive(Default)]
+struct WatchedSecrets {
+    shared: RefCell<Vec<PathBuf>>,
+}
+
+impl SecretSource for WatchedSecrets {
+    fn read(&self, reference: &SecretRef) -> Result<Zeroizing<String>, SourceError> {
+        let text = OsSecrets.read(reference)?;
+        if let SecretRef::File(path) = reference {
+            if readable_by_others(path) {
+                self.shared.borrow_mut().push(path.clone());
+            }
+        }
+        Ok(text)
+    }
 }
 
 /// The secret text of `--secret-env`, `--secret-file` or `--secret-stdin`, and the flag's name.
@@ -172,9 +202,10 @@ fn secret_label<'a>(scheme: &Scheme, key_id: Option<&'a str>) -> Result<&'a str,
 fn single_secret(
     secret: &SecretArgs,
     stdin: &mut dyn BufRead,
+    secrets: &WatchedSecrets,
 ) -> Result<(&'static str, Zeroizing<String>), CliError> {
     let read = |flag: &'static str, reference: SecretRef| {
-        OsSecrets
+        secrets
             .read(&reference)
             .map(|text| (flag, text))
             .map_err(|source| CliError::Secret { flag, source })
@@ -186,11 +217,9 @@ fn single_secret(
         return read("--secret-file", SecretRef::File(path.clone()));
     }
     if secret.secret_stdin {
-        let mut line = Zeroizing::new(String::new());
-        Read::take(&mut *stdin, MAX_STDIN_SECRET_BYTES)
-            .read_line(&mut line)
+        // Read past standard input's own buffer, which is never wiped (see read_secret_line).
+        let text = read_secret_line(stdin, MAX_STDIN_SECRET_BYTES)
             .map_err(|error| CliError::io("--secret-stdin: cannot read standard input", error))?;
-        let text = Zeroizing::new(strip_trailing_newlines(&line).to_owned());
         return Ok(("--secret-stdin", text));
     }
     Err(CliError::Usage(
@@ -210,6 +239,8 @@ pub struct Check {
     pub label: Option<String>,
     /// `--now`, or the system clock.
     pub now: u64,
+    /// The secret files read that users other than the owner can read (the command warns).
+    pub shared_files: Vec<PathBuf>,
 }
 
 impl Check {
@@ -227,6 +258,7 @@ impl Check {
             identity: identity(&args.identity),
             label: keys.label,
             now: now_or(args.now)?,
+            shared_files: keys.shared_files,
         })
     }
 }

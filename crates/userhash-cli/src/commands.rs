@@ -10,6 +10,7 @@ pub mod sign;
 pub mod verify;
 
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
@@ -44,6 +45,33 @@ impl Streams<'_> {
     /// [`CliError::Io`] (a broken pipe among them).
     pub fn line(&mut self, text: &str) -> Result<(), CliError> {
         writeln!(self.out, "{text}").map_err(|error| CliError::io("cannot write the output", error))
+    }
+
+    /// Warns, once and on standard error, that these secret files can be read by users other
+    /// than the owner (nothing when there are none). A warning, not an error: a container's
+    /// secret mount is world-readable by design.
+    ///
+    /// # Errors
+    /// [`CliError::Io`].
+    pub fn warn_shared_secret_files(&mut self, files: &[PathBuf]) -> Result<(), CliError> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = files
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        let message = format!(
+            "secret file {} can be read by users other than its owner; restrict it (chmod 600) unless it is shared on purpose",
+            names.join(", ")
+        );
+        let line = if self.json {
+            serde_json::json!({"warning": {"code": "secret_file_readable_by_others", "message": message}})
+                .to_string()
+        } else {
+            format!("userhash: warning: {message}")
+        };
+        writeln!(self.err, "{line}").map_err(|error| CliError::io("cannot write a warning", error))
     }
 
     /// Writes one JSON document as a line of results.

@@ -141,7 +141,7 @@ fn hidden(row: &Value, canary: &Value) -> Vec<String> {
 fn check(row: &Value, canary: &Value, dir: &Path) -> Result<(), String> {
     let id = row["id"].as_str().unwrap();
     let secret_file = dir.join(format!("{id}.secret"));
-    std::fs::write(&secret_file, secret(&row["inputs"], canary)).unwrap();
+    common::write_secret(&secret_file, &secret(&row["inputs"], canary));
     let output = common::userhash()
         .args(flags(row, &secret_file))
         .output()

@@ -183,7 +183,7 @@ fn sign_at_on_an_untimed_scheme_is_a_usage_error() {
 fn every_secret_source_gives_the_same_token() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("secret");
-    std::fs::write(&file, format!("{SECRET}\n\n")).unwrap();
+    common::write_secret(&file, &format!("{SECRET}\n\n"));
     let expected = format!(
         "{}\n",
         signer("intercom", SECRET)
@@ -252,7 +252,7 @@ fn missing_or_ambiguous_secret_sources_are_usage_errors() {
     .code(2)
     .stderr(predicate::str::contains("nope"));
     let empty = dir.path().join("empty");
-    std::fs::write(&empty, "\n").unwrap();
+    common::write_secret(&empty, "\n");
     run(userhash()
         .args([
             "sign",
@@ -276,6 +276,82 @@ fn missing_or_ambiguous_secret_sources_are_usage_errors() {
         SECRET,
     ]))
     .code(2);
+}
+
+#[test]
+fn a_secret_path_that_is_not_a_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("secret.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Before, reading a FIFO blocked until a writer came: the timeout turns that into a failure.
+    for path in [
+        fifo.as_path(),
+        std::path::Path::new("/dev/zero"),
+        dir.path(),
+    ] {
+        let assert = run(userhash()
+            .args(["sign", "--scheme", "intercom", "--user-id", "42"])
+            .arg("--secret-file")
+            .arg(path)
+            .timeout(std::time::Duration::from_secs(20)))
+        .code(2);
+        let error = one_line_error(&assert);
+        assert!(error.contains("not a regular file"), "{error}");
+    }
+}
+
+#[test]
+fn a_secret_file_others_can_read_is_warned_about_once() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let shared = dir.path().join("android.secret");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut flags = vec![
+        "sign",
+        "--scheme",
+        "intercom",
+        "--user-id",
+        "42",
+        "--secret-file",
+    ];
+    flags.push(shared.to_str().unwrap());
+    let assert = run(userhash().args(&flags)).success();
+    let warning = one_line_error(&assert);
+    assert!(
+        warning.starts_with("userhash: warning: secret file"),
+        "{warning}"
+    );
+    assert!(warning.contains("chmod 600"), "{warning}");
+    let doc: serde_json::Value = serde_json::from_str(&stderr(
+        &run(userhash().args(&flags).arg("--json")).success(),
+    ))
+    .unwrap();
+    assert_eq!(doc["warning"]["code"], "secret_file_readable_by_others");
+
+    // A config naming the file is warned about once, in one line; an owner-only file never.
+    let config = config.to_str().unwrap();
+    let keyring = [
+        "--config",
+        config,
+        "--app",
+        "acme",
+        "--env",
+        "production",
+        "--label",
+        "ios",
+    ];
+    let assert = run(userhash().args(["sign", "--user-id", "42"]).args(keyring)).success();
+    assert_eq!(stderr(&assert).lines().count(), 1, "{}", stderr(&assert));
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let quiet = run(userhash().args(&flags)).success();
+    assert_eq!(stderr(&quiet), "");
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn token(scheme: &Scheme, secret: &str, identity: &Identity, at: u64) -> String 
 /// The ways to hand the CLI one secret: as flags, plus what to write on stdin.
 fn sources(dir: &Path, secret: &str) -> Vec<(Vec<String>, String)> {
     let file = dir.join("canary.secret");
-    std::fs::write(&file, format!("{secret}\n")).unwrap();
+    common::write_secret(&file, &format!("{secret}\n"));
     vec![
         (
             vec![format!("--secret-file={}", file.display())],

@@ -148,6 +148,17 @@ pub enum SourceError {
         /// The operating system's reason.
         source: io::Error,
     },
+    /// The secret path is not a regular file: a FIFO, a device, a directory or a socket.
+    #[error(
+        "secret file {} is {kind}, not a regular file; put the secret in a regular file",
+        path.display()
+    )]
+    FileNotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead, in words (e.g. "a FIFO (named pipe)").
+        kind: &'static str,
+    },
     /// The secret file is not valid UTF-8.
     #[error("secret file {} is not valid UTF-8", path.display())]
     FileNotUtf8 {

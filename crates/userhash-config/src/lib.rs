@@ -15,5 +15,5 @@ pub use error::{ConfigError, ConfigErrorKind, Location, SourceError};
 pub use payload::{Payload, PayloadEntry, PayloadOptions, PayloadSigner, VendorFailures};
 pub use source::{
     MAX_SECRET_FILE_BYTES, MemorySecrets, OsSecrets, SecretRef, SecretSource, read_secret_file,
-    strip_trailing_newlines,
+    read_secret_line, readable_by_others, strip_trailing_newlines,
 };

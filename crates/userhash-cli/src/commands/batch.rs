@@ -51,6 +51,7 @@ pub fn run(args: &BatchArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
         check_distinct(&args.input, &args.output)?;
     }
     let keys = Keys::from_flags(&args.scheme, &args.secret, &mut *streams.stdin)?;
+    streams.warn_shared_secret_files(&keys.shared_files)?;
     let (_, signer) = keys.signer()?;
     // The one clock rule of every batch path (the core's): `--at`, or the clock read once.
     let at = signer

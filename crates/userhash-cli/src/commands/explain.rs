@@ -19,7 +19,9 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
         identity,
         label,
         now,
+        shared_files,
     } = Check::from_flags(args, streams.stdin)?;
+    streams.warn_shared_secret_files(&shared_files)?;
     let diagnosis = verifier.explain_at(&identity, &args.token, label.as_deref(), now)?;
     if streams.json {
         streams.json_line(&to_json(&diagnosis))?;

@@ -13,6 +13,7 @@ use crate::error::CliError;
 /// Scheme, secret, identity and `--at` errors.
 pub fn run(args: &SignArgs, streams: &mut Streams<'_>) -> Result<Status, CliError> {
     let keys = Keys::from_flags(&args.scheme, &args.secret, streams.stdin)?;
+    streams.warn_shared_secret_files(&keys.shared_files)?;
     let (label, signer) = keys.signer()?;
     let identity = args::identity(&args.identity);
     let at = args::signing_time(&keys.scheme, args.at)?;

@@ -17,7 +17,9 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
         identity,
         label,
         now,
+        shared_files,
     } = Check::from_flags(args, streams.stdin)?;
+    streams.warn_shared_secret_files(&shared_files)?;
     let verdict = match &label {
         Some(label) => verifier.verify_label_at(label, &identity, &args.token, now),
         None => verifier.verify_at(&identity, &args.token, now),

@@ -68,10 +68,25 @@ pub fn signer(scheme: &str, secret: &str) -> Signer {
     Signer::new(scheme, &secret)
 }
 
+/// Writes a secret file readable by its owner only (mode 0600), as it should be: a file others
+/// can read makes the CLI warn on stderr.
+pub fn write_secret(path: &std::path::Path, text: &str) {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+}
+
 /// A keyring config in `dir`: app `acme`, environments `production` (ios from an env var,
 /// android from a file with a trailing newline) and `test`.
 pub fn write_config(dir: &std::path::Path) -> std::path::PathBuf {
-    std::fs::write(dir.join("android.secret"), format!("{ANDROID_SECRET}\n")).unwrap();
+    write_secret(&dir.join("android.secret"), &format!("{ANDROID_SECRET}\n"));
     let path = dir.join("userhash.toml");
     std::fs::write(
         &path,
