@@ -205,6 +205,7 @@ pub struct SecretArgs {
     #[arg(
         long,
         value_name = "KID",
+        allow_hyphen_values = true,
         conflicts_with = "config",
         help_heading = "Secret (exactly one source)"
     )]
@@ -223,6 +224,7 @@ pub struct SecretArgs {
     #[arg(
         long,
         value_name = "APP",
+        allow_hyphen_values = true,
         requires = "config",
         help_heading = "Secret (exactly one source)"
     )]
@@ -232,6 +234,7 @@ pub struct SecretArgs {
     #[arg(
         long = "env",
         value_name = "ENV",
+        allow_hyphen_values = true,
         requires = "config",
         help_heading = "Secret (exactly one source)"
     )]
@@ -252,24 +255,26 @@ pub struct SecretArgs {
     #[arg(
         long,
         value_name = "LABEL",
+        allow_hyphen_values = true,
         requires = "config",
         help_heading = "Secret (exactly one source)"
     )]
     pub label: Option<String>,
 }
 
-/// Who the token is about. Neither is the anonymous identity, which the library refuses with
+/// Who the token is about. Values may begin with `-` (`--user-id -42`): every flag that takes
+/// text does. Neither is the anonymous identity, which the library refuses with
 /// its `unidentified` error — except `verify` of a JWT, which then reads the user from the
 /// token's verified claims.
 #[derive(Debug, Args)]
 #[group(id = "identity", multiple = true)]
 pub struct IdentityArgs {
     /// The user id, exactly as the client sends it.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub user_id: Option<String>,
 
     /// The email, exactly as the client sends it.
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", allow_hyphen_values = true)]
     pub email: Option<String>,
 }
 
@@ -302,7 +307,12 @@ pub struct SignArgs {
 #[derive(Debug, Args)]
 pub struct AttributeArgs {
     /// The user's display name.
-    #[arg(long, value_name = "NAME", help_heading = "JWT attributes")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        allow_hyphen_values = true,
+        help_heading = "JWT attributes"
+    )]
     pub name: Option<String>,
 
     /// Whether the app has verified the email (Zendesk's email_verified).
@@ -310,11 +320,21 @@ pub struct AttributeArgs {
     pub email_verified: Option<bool>,
 
     /// The user's account or company id (Pendo's account.id).
-    #[arg(long, value_name = "ID", help_heading = "JWT attributes")]
+    #[arg(
+        long,
+        value_name = "ID",
+        allow_hyphen_values = true,
+        help_heading = "JWT attributes"
+    )]
     pub account_id: Option<String>,
 
     /// A single-use value (required by Pendo).
-    #[arg(long, value_name = "NONCE", help_heading = "JWT attributes")]
+    #[arg(
+        long,
+        value_name = "NONCE",
+        allow_hyphen_values = true,
+        help_heading = "JWT attributes"
+    )]
     pub nonce: Option<String>,
 
     /// Seconds from issue to expiry (default 3600).
@@ -322,7 +342,12 @@ pub struct AttributeArgs {
     pub expires_in: Option<u64>,
 
     /// More claims, as one JSON object (e.g. '{"companies":[{"id":"acme"}]}').
-    #[arg(long, value_name = "JSON", help_heading = "JWT attributes")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        allow_hyphen_values = true,
+        help_heading = "JWT attributes"
+    )]
     pub claims: Option<String>,
 }
 
@@ -342,7 +367,7 @@ pub struct CheckArgs {
     pub secret: SecretArgs,
 
     /// The token the client sent.
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
     pub token: String,
 
     /// Check timestamps against this time (Unix seconds) instead of the clock.
@@ -398,15 +423,20 @@ pub struct BatchArgs {
     pub format: Format,
 
     /// The column (CSV) or field (JSON Lines) holding the user id [default: user_id].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub user_id_column: Option<String>,
 
     /// The column (CSV) or field (JSON Lines) holding the email [default: email].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub email_column: Option<String>,
 
     /// The column or field the hash is written to.
-    #[arg(long, value_name = "NAME", default_value = "user_hash")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "user_hash",
+        allow_hyphen_values = true
+    )]
     pub hash_column: String,
 
     /// Stamp every token with this time (Unix seconds); timestamped schemes only. Without it

@@ -355,6 +355,80 @@ fn a_secret_file_others_can_read_is_warned_about_once() {
 }
 
 #[test]
+fn values_beginning_with_a_hyphen_are_values() {
+    // Space-separated, as people type them: clap once read these as unknown flags.
+    let identity = Identity::from_user_id("-42").with_email("-ada@example.com");
+    let expected = signer("helpshift", SECRET).sign(&identity).unwrap();
+    let signed = run(userhash().args([
+        "sign",
+        "--scheme",
+        "helpshift",
+        "--secret-env",
+        "UH_SECRET",
+        "--user-id",
+        "-42",
+        "--email",
+        "-ada@example.com",
+    ]))
+    .success();
+    assert_eq!(stdout(&signed).trim(), expected);
+    let base = ["--scheme", "helpshift", "--secret-env", "UH_SECRET"];
+    let ids = ["--user-id", "-42", "--email", "-ada@example.com"];
+    run(userhash()
+        .arg("verify")
+        .args(base)
+        .args(ids)
+        .args(["--token", &expected]))
+    .success();
+    // A token that begins with a hyphen reaches the library, which judges it.
+    let doc = json(
+        &run(userhash()
+            .arg("verify")
+            .args(base)
+            .args(ids)
+            .args(["--token", "-Xy0", "--json"]))
+        .code(1),
+    );
+    assert_eq!(doc["code"], "malformed_token");
+    // JWT attributes, a key id and CSV column names too.
+    let jwt = json(
+        &run(userhash().args([
+            "sign",
+            "--scheme",
+            "zendesk",
+            "--secret-env",
+            "UH_SECRET",
+            "--key-id",
+            "-kid",
+            "--user-id",
+            "-42",
+            "--name",
+            "-Ada",
+            "--json",
+        ]))
+        .success(),
+    );
+    assert_eq!(jwt["key_id"], "-kid");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("users.csv");
+    std::fs::write(&input, "-id\n-42\n").unwrap();
+    let batch = run(userhash()
+        .args(["batch", "--scheme", "intercom", "--secret-env", "UH_SECRET"])
+        .arg("--input")
+        .arg(&input)
+        .args(["--user-id-column", "-id", "--hash-column", "-hash"]))
+    .success();
+    let hash = signer("intercom", SECRET)
+        .sign(&Identity::from_user_id("-42"))
+        .unwrap();
+    assert!(
+        stdout(&batch).contains(&format!("-42,{hash}")),
+        "{}",
+        stdout(&batch)
+    );
+}
+
+#[test]
 fn unknown_scheme_is_one_clear_line_or_json() {
     let assert = run(userhash()
         .args(sign_flags("intercomm"))
