@@ -3,8 +3,9 @@
 
 An independent implementation: the claims each vendor wants are modelled here in plain Python,
 and every token is signed and checked with PyJWT (https://pyjwt.readthedocs.io), never with
-userhash. PyJWT is a test-only dependency (bindings/python/requirements-test.txt); `cargo xtask
-test` runs `--check` inside the Python suite's virtualenv.
+userhash. PyJWT is a test-only dependency (testdata/requirements.txt, which the Python suite's
+requirements include); `cargo xtask vectors` runs `--check` in a virtualenv of its own, and
+`cargo xtask test` inside the Python suite's.
 
 Usage:
     python testdata/generate_jwt_vectors.py          # (re)write the JWT vector files

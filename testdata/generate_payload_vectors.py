@@ -6,8 +6,9 @@ An independent model: the payload rules (which key serves which platform, `all_p
 identity fields a hash is sent with, which JWT attributes each vendor takes, the JSON's bytes)
 are written here in plain Python; hashes are computed by testdata/generate_vectors.py's model and
 JWTs are signed by PyJWT through testdata/generate_jwt_vectors.py's claim model — never by
-userhash. PyJWT is a test-only dependency (bindings/python/requirements-test.txt); `cargo xtask
-test` runs `--check` inside the Python suite's virtualenv.
+userhash. PyJWT is a test-only dependency (testdata/requirements.txt, which the Python suite's
+requirements include); `cargo xtask vectors` runs `--check` in a virtualenv of its own, and
+`cargo xtask test` inside the Python suite's.
 
 Usage:
     python testdata/generate_payload_vectors.py          # (re)write testdata/vectors/payload.json

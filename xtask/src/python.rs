@@ -6,6 +6,7 @@ use anyhow::{Context as _, bail};
 use xshell::cmd;
 
 use crate::report::Outcome;
+use crate::vectors;
 use crate::workspace::{Ctx, on_path};
 
 /// What builds the wheel.
@@ -42,8 +43,9 @@ pub fn test(ctx: &Ctx) -> Outcome {
         .run()?;
         // The JWT and payload vectors come from PyJWT, a test requirement, so they are checked
         // here.
-        cmd!(sh, "{python} testdata/generate_jwt_vectors.py --check").run()?;
-        cmd!(sh, "{python} testdata/generate_payload_vectors.py --check").run()?;
+        for generator in vectors::PYJWT_GENERATORS {
+            cmd!(sh, "{python} {generator} --check").run()?;
+        }
         cmd!(
             sh,
             "{python} -m pytest -q bindings/python/tests examples/python"
@@ -141,16 +143,23 @@ pub fn build_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
 
 /// A virtualenv with maturin, made once and remade when its requirements change.
 fn tools_venv(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    requirements_venv(ctx, "python-tools-venv", BUILD_REQUIREMENTS)
+}
+
+/// The virtualenv `target/xtask/<name>` holding `requirements` (a path under the repository),
+/// made once and remade when the file changes.
+pub fn requirements_venv(ctx: &Ctx, name: &str, requirements: &str) -> anyhow::Result<PathBuf> {
     let sh = &ctx.sh;
-    let venv = ctx.scratch().join("python-tools-venv");
-    let requirements = ctx.path(BUILD_REQUIREMENTS);
+    let venv = ctx.scratch().join(name);
+    let requirements = ctx.path(requirements);
     let stamp = venv.join("requirements.installed");
     let wanted = std::fs::read_to_string(&requirements)?;
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(venv);
     }
     eprintln!(
-        "xtask: installing Python build tools into {}",
+        "xtask: installing {} into {}",
+        requirements.display(),
         venv.display()
     );
     make_venv(ctx, &venv)?;

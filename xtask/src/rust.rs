@@ -3,20 +3,14 @@
 use xshell::cmd;
 
 use crate::report::Outcome;
+use crate::vectors;
 use crate::workspace::Ctx;
-
-/// Fails when `testdata/vectors` no longer matches `testdata/generate_vectors.py`.
-pub fn check_vectors(ctx: &Ctx) -> anyhow::Result<()> {
-    let sh = &ctx.sh;
-    cmd!(sh, "python3 testdata/generate_vectors.py --check").run()?;
-    Ok(())
-}
 
 /// Vectors, `cargo fmt --check`, clippy with warnings denied, and every test in the workspace.
 pub fn test(ctx: &Ctx) -> Outcome {
     let run = || -> anyhow::Result<String> {
         let sh = &ctx.sh;
-        check_vectors(ctx)?;
+        vectors::check_hash(ctx)?;
         cmd!(sh, "cargo fmt --all --check").run()?;
         cmd!(
             sh,
