@@ -46,6 +46,14 @@ def verify_jimo(token: str, now: int) -> object:
     return Verifier(JIMO_KEYRING).verify_at(ALICE, token, now)
 
 
+def BUILT_CONFIG() -> userhash.Config:  # noqa: N802 (reads as the constant it stands for)
+    """A config of one Intercom vendor whose secret is the canary."""
+    return (
+        userhash.ConfigBuilder().vendor("a", "b", "intercom", "intercom").key_secret("web", SECRET)
+        .build()
+    )
+
+
 # Every error path reachable from Python, each provoked while a recognisable secret is in play.
 FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
     "unknown_scheme": (UserHashError.UnknownScheme, lambda: Scheme.by_name("intercomm")),
@@ -143,6 +151,42 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
         lambda: Signer(INTERCOM, SECRET).with_jwt_input_guard().sign(
             Identity(user_id="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidmljdGltIn0")
         ),
+    ),
+    # The config file and the payload (the secret is given to the builder, so it is in play).
+    "config_unreadable": (
+        UserHashError.ConfigUnreadable,
+        lambda: userhash.Config.load("/nonexistent/userhash.toml"),
+    ),
+    "config_invalid": (
+        UserHashError.ConfigInvalid,
+        lambda: userhash.Config.parse(f'[apps.a.b]\nscheme = "intercom"\nkeys.web = "{SECRET}"'),
+    ),
+    "config_unknown_app": (
+        UserHashError.ConfigUnknownApp,
+        lambda: BUILT_CONFIG().payload_signer("nope", "b"),
+    ),
+    "config_unknown_environment": (
+        UserHashError.ConfigUnknownEnvironment,
+        lambda: BUILT_CONFIG().payload_signer("a", "nope"),
+    ),
+    "config_unknown_vendor": (
+        UserHashError.ConfigUnknownVendor,
+        lambda: BUILT_CONFIG().keyring("a", "b", "nope"),
+    ),
+    "config_unknown_platform": (
+        UserHashError.ConfigUnknownPlatform,
+        lambda: BUILT_CONFIG().payload_signer("a", "b").payload(ALICE, "tv"),
+    ),
+    "secret_unavailable": (
+        UserHashError.SecretUnavailable,
+        lambda: userhash.ConfigBuilder().vendor("a", "b", "v", "intercom")
+        .key_env("web", "USERHASH_TEST_SURELY_UNSET").build().payload_signer("a", "b"),
+    ),
+    "config_shared_key": (
+        UserHashError.ConfigSharedKey,
+        lambda: userhash.ConfigBuilder().vendor("a", "b", "hash", "intercom")
+        .key_secret("web", SECRET).vendor("a", "b", "jwt", "intercom-jwt")
+        .key_secret("web", SECRET).build().payload_signer("a", "b"),
     ),
     "invalid_claim": (
         UserHashError.InvalidClaim,

@@ -89,16 +89,21 @@ impl ConfigBuilder {
         self.set("payload_key", "payload_key", Value::from(key))
     }
 
-    /// The largest accepted token age, for a timestamped scheme (the file's `max_age_seconds`).
+    /// The largest accepted token age, for a timestamped scheme (the file's `max_age_seconds`:
+    /// signed, as TOML's integers are, and refused when negative as in a file).
     #[must_use]
-    pub fn max_age_seconds(self, seconds: u64) -> Self {
-        self.set_seconds("max_age_seconds", seconds)
+    pub fn max_age_seconds(self, seconds: i64) -> Self {
+        self.set("max_age_seconds", "max_age_seconds", Value::from(seconds))
     }
 
     /// The largest accepted lead over the clock, for a timestamped scheme.
     #[must_use]
-    pub fn max_future_skew_seconds(self, seconds: u64) -> Self {
-        self.set_seconds("max_future_skew_seconds", seconds)
+    pub fn max_future_skew_seconds(self, seconds: i64) -> Self {
+        self.set(
+            "max_future_skew_seconds",
+            "max_future_skew_seconds",
+            Value::from(seconds),
+        )
     }
 
     /// A key labelled `label` whose secret is the environment variable `variable`.
@@ -209,21 +214,6 @@ impl ConfigBuilder {
             vendor.insert(field.to_owned(), value);
         }
         self
-    }
-
-    fn set_seconds(mut self, field: &str, seconds: u64) -> Self {
-        match i64::try_from(seconds) {
-            Ok(seconds) => self.set(field, field, Value::from(seconds)),
-            Err(_) => {
-                let at = self
-                    .current
-                    .as_ref()
-                    .map_or_else(|| Location::root(None), vendor_location)
-                    .child(field);
-                self.note(at, "is larger than any time a config holds".to_owned());
-                self
-            }
-        }
     }
 
     fn vendor_table(&mut self, path: &[String; 3]) -> Option<&mut Table> {
@@ -433,8 +423,15 @@ max_future_skew_seconds = 30
                 Config::builder()
                     .vendor("a", "b", "v", "jimo")
                     .key_env("web", "W")
-                    .max_age_seconds(u64::MAX),
-                "apps.a.b.vendors.v.max_age_seconds: is larger than any time",
+                    .max_age_seconds(-1),
+                "apps.a.b.vendors.v.max_age_seconds: must not be negative",
+            ),
+            (
+                Config::builder()
+                    .vendor("a", "b", "v", "jimo")
+                    .key_env("web", "W")
+                    .max_age_seconds(i64::MAX),
+                "apps.a.b.vendors.v: invalid freshness policy: max_age_seconds",
             ),
             (Config::builder(), "missing apps"),
         ];

@@ -145,28 +145,34 @@ impl Config {
         self.shares_hash_and_jwt_keys
     }
 
+    /// The app named `app`.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownApp`], listing the apps.
+    pub fn app(&self, app: &str) -> Result<&App, ConfigError> {
+        self.apps
+            .iter()
+            .find(|have| have.name == app)
+            .ok_or_else(|| ConfigError::UnknownApp {
+                at: Location::root(self.file.clone()),
+                app: app.to_owned(),
+                known: names(self.apps.iter().map(App::name)),
+            })
+    }
+
     /// The environment `environment` of the app `app`.
     ///
     /// # Errors
     /// [`ConfigError::UnknownApp`] or [`ConfigError::UnknownEnvironment`], listing the names
     /// that exist.
     pub fn environment(&self, app: &str, environment: &str) -> Result<&Environment, ConfigError> {
-        let at = Location::root(self.file.clone());
-        let found = self
-            .apps
-            .iter()
-            .find(|have| have.name == app)
-            .ok_or_else(|| ConfigError::UnknownApp {
-                at: at.clone(),
-                app: app.to_owned(),
-                known: names(self.apps.iter().map(App::name)),
-            })?;
+        let found = self.app(app)?;
         found
             .environments
             .iter()
             .find(|have| have.name == environment)
             .ok_or_else(|| ConfigError::UnknownEnvironment {
-                at: at.child("apps").child(app),
+                at: Location::root(self.file.clone()).child("apps").child(app),
                 app: app.to_owned(),
                 environment: environment.to_owned(),
                 known: names(found.environments.iter().map(Environment::name)),

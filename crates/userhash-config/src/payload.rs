@@ -179,6 +179,7 @@ impl PayloadSigner {
             });
         }
         Ok(Payload {
+            at: self.at.clone(),
             platform: platform.to_owned(),
             entries,
         })
@@ -287,6 +288,7 @@ fn unix_now() -> Result<u64, userhash::Error> {
 /// Every vendor's token for one identity on one platform, in the config's vendor order.
 #[derive(Debug)]
 pub struct Payload {
+    at: Location,
     platform: String,
     entries: Vec<PayloadEntry>,
 }
@@ -323,6 +325,18 @@ impl Payload {
     /// The entry of `vendor`.
     pub fn get(&self, vendor: &str) -> Option<&PayloadEntry> {
         self.entries.iter().find(|entry| entry.vendor == vendor)
+    }
+
+    /// The entry of `vendor`, or an error naming the vendors there are.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownVendor`].
+    pub fn entry(&self, vendor: &str) -> Result<&PayloadEntry, ConfigError> {
+        self.get(vendor).ok_or_else(|| ConfigError::UnknownVendor {
+            at: self.at.clone(),
+            vendor: Some(vendor.to_owned()),
+            known: names(self.entries.iter().map(PayloadEntry::vendor)),
+        })
     }
 
     /// The token of `vendor`, when it was signed.
@@ -604,6 +618,14 @@ keys.website = { env = "CRISP" }
         assert_eq!(crisp.token(), None);
         assert_eq!(crisp.error().map(ConfigError::code), Some("missing_field"));
         assert!(payload.token("intercom").is_some() && payload.token("zendesk").is_some());
+        let unknown = payload.entry("pylon").unwrap_err();
+        assert_eq!(unknown.code(), "config_unknown_vendor");
+        assert!(
+            unknown
+                .to_string()
+                .contains("\"intercom\", \"zendesk\", \"crisp\""),
+            "{unknown}"
+        );
         assert!(
             payload
                 .to_json()

@@ -1,6 +1,7 @@
 //! The one exception type of every binding, with a variant per cause.
 
 use userhash::{Error as CoreError, ErrorKind as CoreErrorKind};
+use userhash_config::{ConfigError, ConfigErrorKind};
 
 use crate::mirror::mirror_enum;
 
@@ -67,6 +68,24 @@ mirror_enum! {
         /// A hash signer whose key also signs JWTs refused an identifier that is a JWT signing
         /// input.
         JwtSigningInput,
+    } also {
+        /// The config file cannot be read.
+        ConfigUnreadable,
+        /// The config is not valid: its syntax, a field, a value, an empty table (the message
+        /// names the file, the key path and the fix).
+        ConfigInvalid,
+        /// The config has no app by this name.
+        ConfigUnknownApp,
+        /// The app has no environment by this name.
+        ConfigUnknownEnvironment,
+        /// The environment has no vendor by this name, or several and none was named.
+        ConfigUnknownVendor,
+        /// A vendor (or every vendor) has no key for the platform asked for.
+        ConfigUnknownPlatform,
+        /// A secret's environment variable or file cannot be read.
+        SecretUnavailable,
+        /// One key serves a hash scheme and a JWT scheme in the config.
+        ConfigSharedKey,
     }
 }
 
@@ -160,12 +179,48 @@ pub enum UserHashError {
     /// A hash signer whose key also signs JWTs refused an identifier that is a JWT signing input.
     #[error("{0}")]
     JwtSigningInput(String),
+    /// The config file cannot be read.
+    #[error("{0}")]
+    ConfigUnreadable(String),
+    /// The config is not valid; the message names the file, the key path and the fix.
+    #[error("{0}")]
+    ConfigInvalid(String),
+    /// The config has no app by this name.
+    #[error("{0}")]
+    ConfigUnknownApp(String),
+    /// The app has no environment by this name.
+    #[error("{0}")]
+    ConfigUnknownEnvironment(String),
+    /// The environment has no vendor by this name, or several and none was named.
+    #[error("{0}")]
+    ConfigUnknownVendor(String),
+    /// A vendor (or every vendor) has no key for the platform asked for.
+    #[error("{0}")]
+    ConfigUnknownPlatform(String),
+    /// A secret's environment variable or file cannot be read.
+    #[error("{0}")]
+    SecretUnavailable(String),
+    /// One key serves a hash scheme and a JWT scheme in the config.
+    #[error("{0}")]
+    ConfigSharedKey(String),
 }
 
 impl From<CoreError> for UserHashError {
     fn from(error: CoreError) -> UserHashError {
-        let message = error.to_string();
-        match ErrorCode::from(error.kind()) {
+        UserHashError::new(error.kind().into(), error.to_string())
+    }
+}
+
+impl From<ConfigError> for UserHashError {
+    fn from(error: ConfigError) -> UserHashError {
+        UserHashError::new(error.kind().into(), error.to_string())
+    }
+}
+
+impl UserHashError {
+    /// The variant for `code`, carrying `message`.
+    pub(crate) fn new(code: ErrorCode, message: String) -> UserHashError {
+        match code {
             ErrorCode::UnknownScheme => UserHashError::UnknownScheme(message),
             ErrorCode::InvalidScheme => UserHashError::InvalidScheme(message),
             ErrorCode::EmptySecret => UserHashError::EmptySecret(message),
@@ -194,6 +249,63 @@ impl From<CoreError> for UserHashError {
             ErrorCode::NotUtf8 => UserHashError::NotUtf8(message),
             ErrorCode::MalformedBatch => UserHashError::MalformedBatch(message),
             ErrorCode::JwtSigningInput => UserHashError::JwtSigningInput(message),
+            ErrorCode::ConfigUnreadable => UserHashError::ConfigUnreadable(message),
+            ErrorCode::ConfigInvalid => UserHashError::ConfigInvalid(message),
+            ErrorCode::ConfigUnknownApp => UserHashError::ConfigUnknownApp(message),
+            ErrorCode::ConfigUnknownEnvironment => UserHashError::ConfigUnknownEnvironment(message),
+            ErrorCode::ConfigUnknownVendor => UserHashError::ConfigUnknownVendor(message),
+            ErrorCode::ConfigUnknownPlatform => UserHashError::ConfigUnknownPlatform(message),
+            ErrorCode::SecretUnavailable => UserHashError::SecretUnavailable(message),
+            ErrorCode::ConfigSharedKey => UserHashError::ConfigSharedKey(message),
+        }
+    }
+}
+
+/// The config crate's own kinds, and the binding's codes for them (the core's are mirrored).
+const CONFIG_CODES: [(ConfigErrorKind, ErrorCode); 8] = [
+    (ConfigErrorKind::Unreadable, ErrorCode::ConfigUnreadable),
+    (ConfigErrorKind::Invalid, ErrorCode::ConfigInvalid),
+    (ConfigErrorKind::UnknownApp, ErrorCode::ConfigUnknownApp),
+    (
+        ConfigErrorKind::UnknownEnvironment,
+        ErrorCode::ConfigUnknownEnvironment,
+    ),
+    (
+        ConfigErrorKind::UnknownVendor,
+        ErrorCode::ConfigUnknownVendor,
+    ),
+    (
+        ConfigErrorKind::UnknownPlatform,
+        ErrorCode::ConfigUnknownPlatform,
+    ),
+    (
+        ConfigErrorKind::SecretUnavailable,
+        ErrorCode::SecretUnavailable,
+    ),
+    (ConfigErrorKind::SharedKey, ErrorCode::ConfigSharedKey),
+];
+
+impl From<ConfigErrorKind> for ErrorCode {
+    fn from(kind: ConfigErrorKind) -> ErrorCode {
+        match kind {
+            ConfigErrorKind::Core(kind) => kind.into(),
+            own => CONFIG_CODES
+                .iter()
+                .find(|(have, _)| *have == own)
+                .map_or(ErrorCode::ConfigInvalid, |(_, code)| *code),
+        }
+    }
+}
+
+impl ErrorCode {
+    /// The stable snake_case code, the core's or the config crate's.
+    pub(crate) fn name(self) -> &'static str {
+        match CoreErrorKind::try_from(self) {
+            Ok(kind) => kind.code(),
+            Err(own) => CONFIG_CODES
+                .iter()
+                .find(|(_, code)| *code == own)
+                .map_or("config_invalid", |(kind, _)| kind.code()),
         }
     }
 }
@@ -207,5 +319,5 @@ pub(crate) fn code_and_message(error: &CoreError) -> (ErrorCode, String) {
 #[uniffi::export]
 pub fn error_code_name(code: ErrorCode) -> crate::Result<String> {
     crate::lane::generated_call();
-    Ok(CoreErrorKind::from(code).code().to_owned())
+    Ok(code.name().to_owned())
 }

@@ -41,7 +41,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use userhash::{BatchFields, BatchOptions, BatchTokens, Error as CoreError, Field, PackedBatch};
 
-use crate::{Decision, Enforcement, Gate, Outcome, Signer, Verifier};
+use crate::{Decision, Enforcement, ErrorCode, Gate, Outcome, Signer, Verifier};
 
 /// The version of the lane's symbols and texts; a binding checks it once when it loads.
 pub const LANE_VERSION: u32 = 1;
@@ -243,7 +243,7 @@ impl Held {
             outcome_name(outcome),
             enforcement_name(enforcement),
             label.unwrap_or_default(),
-            error_code.map_or("", |code| userhash::ErrorKind::from(code).code()),
+            error_code.map_or("", ErrorCode::name),
         );
         push_identity(
             &mut text,

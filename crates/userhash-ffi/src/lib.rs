@@ -11,6 +11,7 @@
 //! the same core methods as the generated exports; see `lane.rs` for its handles and texts.
 
 mod bulk;
+mod config;
 mod error;
 mod explain;
 mod gate;
@@ -19,15 +20,18 @@ mod jni;
 mod keyring;
 mod lane;
 mod mirror;
+mod payload;
 mod scheme;
 mod signer;
 mod verifier;
 
+pub use config::{Config, ConfigBuilder};
 pub use error::{ErrorCode, UserHashError};
 pub use explain::{Cause, Diagnosis, Finding};
 pub use gate::{Decision, Enforcement, Gate, Outcome};
 pub use identity::Identity;
 pub use keyring::Keyring;
+pub use payload::{Payload, PayloadEntry, PayloadSigner, VendorFailures};
 pub use scheme::{
     Confidence, Encoding, KeyEncoding, PresetInfo, Scheme, SchemeInfo, Subject, TimestampPlacement,
     preset_names, presets,

@@ -45,6 +45,14 @@ extension UserHashError {
         case .NotUtf8: return .notUtf8
         case .MalformedBatch: return .malformedBatch
         case .JwtSigningInput: return .jwtSigningInput
+        case .ConfigUnreadable: return .configUnreadable
+        case .ConfigInvalid: return .configInvalid
+        case .ConfigUnknownApp: return .configUnknownApp
+        case .ConfigUnknownEnvironment: return .configUnknownEnvironment
+        case .ConfigUnknownVendor: return .configUnknownVendor
+        case .ConfigUnknownPlatform: return .configUnknownPlatform
+        case .SecretUnavailable: return .secretUnavailable
+        case .ConfigSharedKey: return .configSharedKey
         }
     }
 
@@ -61,7 +69,11 @@ extension UserHashError {
              .InvalidFreshness(let message),
              .UnsupportedAlgorithm(let message), .MissingKeyId(let message),
              .UnknownKeyId(let message), .MissingClaim(let message), .InvalidClaim(let message),
-             .NotUtf8(let message), .MalformedBatch(let message), .JwtSigningInput(let message):
+             .NotUtf8(let message), .MalformedBatch(let message), .JwtSigningInput(let message),
+             .ConfigUnreadable(let message), .ConfigInvalid(let message), .ConfigUnknownApp(let message),
+             .ConfigUnknownEnvironment(let message), .ConfigUnknownVendor(let message),
+             .ConfigUnknownPlatform(let message), .SecretUnavailable(let message),
+             .ConfigSharedKey(let message):
             return message
         }
     }

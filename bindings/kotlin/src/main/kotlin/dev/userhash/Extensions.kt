@@ -34,6 +34,14 @@ val UserHashException.code: ErrorCode
         is UserHashException.NotUtf8 -> ErrorCode.NOT_UTF8
         is UserHashException.MalformedBatch -> ErrorCode.MALFORMED_BATCH
         is UserHashException.JwtSigningInput -> ErrorCode.JWT_SIGNING_INPUT
+        is UserHashException.ConfigUnreadable -> ErrorCode.CONFIG_UNREADABLE
+        is UserHashException.ConfigInvalid -> ErrorCode.CONFIG_INVALID
+        is UserHashException.ConfigUnknownApp -> ErrorCode.CONFIG_UNKNOWN_APP
+        is UserHashException.ConfigUnknownEnvironment -> ErrorCode.CONFIG_UNKNOWN_ENVIRONMENT
+        is UserHashException.ConfigUnknownVendor -> ErrorCode.CONFIG_UNKNOWN_VENDOR
+        is UserHashException.ConfigUnknownPlatform -> ErrorCode.CONFIG_UNKNOWN_PLATFORM
+        is UserHashException.SecretUnavailable -> ErrorCode.SECRET_UNAVAILABLE
+        is UserHashException.ConfigSharedKey -> ErrorCode.CONFIG_SHARED_KEY
     }
 
 /**
