@@ -16,6 +16,8 @@ def test_readme_examples_run(
     # setenv restores the environment afterwards (the README only sets defaults)
     monkeypatch.setenv("INTERCOM_SECRET_WEB", "demo-web-secret")
     monkeypatch.setenv("INTERCOM_SECRET_IOS", "demo-ios-secret")
+    for name in ("INTERCOM_WEB", "INTERCOM_IOS", "INTERCOM_ANDROID", "ZENDESK", "CRISP"):
+        monkeypatch.setenv(f"ACME_{name}_SECRET", f"demo-{name.lower()}-secret")
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     assert len(blocks) >= 5
     namespace: dict[str, object] = {}

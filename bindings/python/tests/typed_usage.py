@@ -90,3 +90,24 @@ def presets() -> List[str]:
     names: List[str] = userhash.preset_names()
     vendors: List[str] = [info.preset.vendor for info in userhash.presets() if info.preset]
     return names + vendors
+
+
+def payload(path: str, identity: userhash.Identity) -> str:
+    config: userhash.Config = userhash.Config.load(path)
+    signer: userhash.PayloadSigner = config.payload_signer("acme", "production")
+    vendors: List[str] = signer.vendors()
+    signed: userhash.Payload = signer.payload(
+        identity, "ios", at=1_760_000_000, failures=userhash.VendorFailures.REPORT
+    )
+    entries: List[userhash.PayloadEntry] = signed.entries()
+    token: Optional[str] = signed.token(vendors[0])
+    key: str = entries[0].payload_key
+    complete: bool = signed.is_complete()
+    return f"{signed.to_json()} {token} {key} {complete}"
+
+
+def built() -> userhash.Config:
+    builder: userhash.ConfigBuilder = (
+        userhash.ConfigBuilder().vendor("a", "b", "intercom", "intercom").key_env("web", "WEB")
+    )
+    return builder.build()

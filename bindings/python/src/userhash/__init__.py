@@ -52,7 +52,9 @@ def _refuse_pickle(self: object) -> object:
     )
 
 
-for _object_type in (Scheme, Signer, Keyring, Verifier, Gate):  # noqa: F405
+for _object_type in (  # noqa: F405
+    Scheme, Signer, Keyring, Verifier, Gate, Config, ConfigBuilder, PayloadSigner, Payload
+):
     _object_type.__copy__ = _copy  # type: ignore[attr-defined]
     _object_type.__deepcopy__ = _deepcopy  # type: ignore[attr-defined]
     _object_type.__reduce__ = _refuse_pickle  # type: ignore[assignment,method-assign]
@@ -76,7 +78,9 @@ def _hide_unencodable_text(function):  # type: ignore[no-untyped-def]
     return lowered
 
 
-for _object_type in (Scheme, Signer, Keyring, Verifier, Gate):  # noqa: F405
+for _object_type in (  # noqa: F405
+    Scheme, Signer, Keyring, Verifier, Gate, Config, ConfigBuilder, PayloadSigner, Payload
+):
     for _name, _member in list(vars(_object_type).items()):
         if _name.startswith("_") and _name != "__init__":
             continue
@@ -100,7 +104,7 @@ def _record_repr(self: object) -> str:
     return f"{type(self).__name__}({fields})"
 
 
-for _record_type in (BatchEntry, Decision, Diagnosis, Finding, Freshness, Identity, PresetInfo, SchemeInfo, Verified):  # noqa: F405,E501
+for _record_type in (BatchEntry, Decision, Diagnosis, Finding, Freshness, Identity, PayloadEntry, PresetInfo, SchemeInfo, Verified):  # noqa: F405,E501
     _record_type._userhash_fields = tuple(  # type: ignore[attr-defined]
         _inspect.signature(_record_type.__init__).parameters
     )[1:]
