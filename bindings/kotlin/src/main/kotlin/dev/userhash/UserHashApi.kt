@@ -72,6 +72,37 @@ object UserHash {
     @Throws(UserHashException::class)
     fun presets(): List<SchemeInfo> = dev.userhash.presets()
 
+    /** The config file at [path] (apps, environments, vendors, keys named by environment variable
+     *  or file), checked; secrets are read when a keyring, verifier or payload signer is made. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun loadConfig(path: String): Config = Config.load(path)
+
+    /** An empty config builder, for a framework that keeps its settings elsewhere. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun configBuilder(): ConfigBuilder = ConfigBuilder()
+
+    /** Every configured vendor's token for [identity] on [platform] (`web`, `ios`, ...), issued
+     *  now, each vendor's failure in its slot. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun payload(signer: PayloadSigner, identity: Identity, platform: String): Payload =
+        signer.payload(identity, platform)
+
+    /** [payload] with JWT [attributes] (null: none), issued at [at] (unsigned Unix seconds; null:
+     *  now), and [failures] choosing whether a vendor's failure is in its slot or thrown. */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun payload(
+        signer: PayloadSigner,
+        identity: Identity,
+        platform: String,
+        attributes: Attributes?,
+        at: Long?,
+        failures: VendorFailures,
+    ): Payload = signer.payload(identity, platform, attributes, at?.toULong(), failures)
+
     /** The token for [identity] stamped with [unixSeconds] (timestamped schemes only). */
     @JvmStatic
     @Throws(UserHashException::class)

@@ -120,4 +120,29 @@ class JavaApiTest {
             fail(e);
         }
     }
+
+    @Test
+    void buildsAConfigAndReturnsThePayloadJson() throws UserHashException {
+        ConfigBuilder builder = UserHash.configBuilder()
+            .vendor("acme", "production", "intercom", "intercom")
+            .keySecret("web", "java-web-secret")
+            .vendor("acme", "production", "crisp", "crisp")
+            .keySecret("website", "java-crisp-secret")
+            .allPlatforms("website");
+        try (Config config = builder.build(); PayloadSigner signer = config.payloadSigner("acme", "production")) {
+            Identity ada = new Identity("42", "ada@example.com");
+            Payload payload = UserHash.payload(signer, ada, "web");
+            assertTrue(payload.isComplete());
+            assertEquals(UserHash.signUserId(UserHash.signer(UserHash.scheme("intercom"), "java-web-secret"), "42"),
+                payload.token("intercom"));
+            Payload at = UserHash.payload(signer, ada, "web", null, 1_760_000_000L, VendorFailures.RAISE);
+            assertEquals(payload.toJson(), at.toJson());
+            try {
+                UserHash.payload(signer, new Identity("42", null), "web", null, null, VendorFailures.RAISE);
+                fail("crisp signed without an email");
+            } catch (UserHashException.MissingField expected) {
+                // the vendor's failure, thrown because the caller chose RAISE
+            }
+        }
+    }
 }
