@@ -15,6 +15,12 @@ Reads ``examples/demo.json`` (or the path given as the only argument) and prints
 - The line is ``json.dumps`` with its defaults: keys in the order above, separators ``", "`` and
   ``": "``, ASCII only (``\\uXXXX`` escapes), so every language's output can be diffed.
 
+Then the payload: a config built in code from ``payload`` (``ConfigBuilder``, each key's secret
+given as a value, its ``key_id`` and the vendor's ``all_platforms`` when not null), and for every
+platform of ``platforms`` and every identity one line ``{"case": "payload/<platform>/<n>",
+"token": <the payload's to_json()>, "verified": "complete"}`` — or, when a vendor failed, the first
+failing vendor's error code as ``verified`` — issued at ``payload["at"]``.
+
 Run it with ``python examples/python/demo.py``; ``cargo xtask demo`` prints it next to the Rust,
 Kotlin and Swift demos.
 """
@@ -27,7 +33,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import userhash
-from userhash import Identity, Keyring, Scheme, UserHashError, Verifier
+from userhash import ConfigBuilder, Identity, Keyring, Scheme, UserHashError, Verifier
 
 DEMO = Path(__file__).resolve().parent.parent / "demo.json"
 
@@ -63,10 +69,34 @@ def lines(demo: dict[str, Any]) -> Iterator[dict[str, Optional[str]]]:
             yield {"case": case, "token": token, "verified": verified}
 
 
+def payload_lines(demo: dict[str, Any]) -> Iterator[dict[str, Optional[str]]]:
+    """One payload per (platform, identity), from a config built in code."""
+    given = demo["payload"]
+    builder = ConfigBuilder()
+    for vendor in given["vendors"]:
+        builder = builder.vendor(given["app"], given["environment"], vendor["name"], vendor["scheme"])
+        for key in vendor["keys"]:
+            builder = builder.key_secret(key["label"], key["secret"])
+            if key["key_id"] is not None:
+                builder = builder.key_id(key["label"], key["key_id"])
+        if vendor["all_platforms"] is not None:
+            builder = builder.all_platforms(vendor["all_platforms"])
+    signer = builder.build().payload_signer(given["app"], given["environment"])
+    identities = [Identity(user_id=i["user_id"], email=i["email"]) for i in demo["identities"]]
+    for platform in given["platforms"]:
+        for n, identity in enumerate(identities):
+            payload = signer.payload(identity, platform, at=given["at"])
+            failed = [entry.error_code for entry in payload.entries() if entry.error_code]
+            verified = userhash.error_code_name(failed[0]) if failed else "complete"
+            yield {"case": f"payload/{platform}/{n}", "token": payload.to_json(), "verified": verified}
+
+
 def main() -> int:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEMO
     demo = json.loads(path.read_text(encoding="utf-8"))
     for line in lines(demo):
+        print(json.dumps(line))
+    for line in payload_lines(demo):
         print(json.dumps(line))
     return 0
 

@@ -189,11 +189,29 @@ def test_demo_prints_json_lines_whose_tokens_verify() -> None:
     assert child.returncode == 0, child.stderr
     demo = json.loads((HERE.parent / "demo.json").read_text(encoding="utf-8"))
     lines = [json.loads(line) for line in child.stdout.splitlines()]
+    payload = demo["payload"]
     assert [line["case"] for line in lines] == [
         f"{scheme['name']}/{n}"
         for scheme in demo["schemes"]
         for n in range(len(demo["identities"]))
+    ] + [
+        f"payload/{platform}/{n}"
+        for platform in payload["platforms"]
+        for n in range(len(demo["identities"]))
     ]
+    # The payload lines: every vendor under its client parameter, Intercom with the platform's key.
+    intercom_keys = {key["label"]: key["secret"] for key in payload["vendors"][0]["keys"]}
+    for line in [line for line in lines if line["case"].startswith("payload/")]:
+        _, platform, n = line["case"].split("/")
+        who = demo["identities"][int(n)]
+        body = json.loads(line["token"])
+        assert list(body) == [vendor["name"] for vendor in payload["vendors"]]
+        signed = who["user_id"] or who["email"]
+        mac = hmac.new(intercom_keys[platform].encode(), signed.encode(), hashlib.sha256)
+        assert body["intercom"]["user_hash"] == mac.hexdigest()  # independently, as Intercom says
+        failed = [vendor["error"] for vendor in body.values() if "error" in vendor]
+        assert line["verified"] == (failed[0] if failed else "complete")
+    lines = [line for line in lines if not line["case"].startswith("payload/")]
     first = demo["keyring"][0]
     schemes = {scheme["name"]: scheme for scheme in demo["schemes"]}
     for line in lines:

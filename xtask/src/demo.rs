@@ -59,7 +59,7 @@ fn rust_demo(ctx: &Ctx) -> anyhow::Result<String> {
     let sh = &ctx.sh;
     Ok(cmd!(
         sh,
-        "cargo run --quiet --release --package userhash --example demo -- examples/demo.json"
+        "cargo run --quiet --release --package userhash-config --example demo -- examples/demo.json"
     )
     .read()?)
 }
@@ -103,7 +103,7 @@ fn print_table(answers: &[(Lang, BTreeMap<String, Answer>)]) -> bool {
     let langs: Vec<&str> = answers.iter().map(|(lang, _)| lang.name()).collect();
     println!();
     println!(
-        "{:<22} {:<80} {:<10} {}",
+        "{:<22} {:<80} {:<14} {}",
         "case",
         "token",
         "verified",
@@ -132,7 +132,7 @@ fn print_table(answers: &[(Lang, BTreeMap<String, Answer>)]) -> bool {
             })
             .collect();
         println!(
-            "{case:<22} {:<80} {:<10} {}",
+            "{case:<22} {:<80} {:<14} {}",
             shown(&answer.token),
             answer.verified,
             marks.join("  ")
@@ -156,7 +156,14 @@ fn print_table(answers: &[(Lang, BTreeMap<String, Answer>)]) -> bool {
     agree
 }
 
-/// A token as the table shows it; `null` when signing failed.
-fn shown(token: &Option<String>) -> &str {
-    token.as_deref().unwrap_or("null")
+/// A token as the table shows it: `null` when signing failed, and cut to the column's 80
+/// characters (a payload's JSON is longer; the languages are still compared on every byte).
+fn shown(token: &Option<String>) -> String {
+    const WIDTH: usize = 80;
+    let token = token.as_deref().unwrap_or("null");
+    if token.chars().count() <= WIDTH {
+        return token.to_owned();
+    }
+    let cut: String = token.chars().take(WIDTH - 1).collect();
+    format!("{cut}…")
 }

@@ -1,5 +1,6 @@
-// The cross-language demo: examples/demo.json in, one JSON line per (scheme, identity) out —
-// byte for byte what examples/python/demo.py prints (its docstring is the contract).
+// The cross-language demo: examples/demo.json in, one JSON line per (scheme, identity) out, then
+// one per (platform, identity) for the payload of a config built in code — byte for byte what
+// examples/python/demo.py prints (its docstring is the contract).
 
 import Foundation
 import UserHash
@@ -9,7 +10,12 @@ public enum Demo {
         struct Entry: Decodable { let name: String, scheme: String, timestamp: UInt64?, now: UInt64? }
         struct Key: Decodable { let label: String, secret: String }
         struct Person: Decodable { let userId: String?, email: String? }
-        let schemes: [Entry], keyring: [Key], identities: [Person]
+        struct PayloadKey: Decodable { let label: String, secret: String, keyId: String? }
+        struct Vendor: Decodable { let name: String, scheme: String, allPlatforms: String?, keys: [PayloadKey] }
+        struct PayloadInput: Decodable {
+            let app: String, environment: String, vendors: [Vendor], platforms: [String], at: UInt64
+        }
+        let schemes: [Entry], keyring: [Key], identities: [Person], payload: PayloadInput
     }
 
     /// For every scheme and every identity, in file order: sign with the first label's key,
@@ -38,6 +44,32 @@ public enum Demo {
                     verified = error.code.name // token stays nil when signing failed
                 }
                 lines.append(#"{"case": \#(json("\(entry.name)/\(n)")), "token": \#(json(token)), "verified": \#(json(verified))}"#)
+            }
+        }
+        return lines + (try payloadLines(demo))
+    }
+
+    /// One payload per (platform, identity), from a config built in code with `ConfigBuilder`:
+    /// the payload's JSON as the token, `complete` or the first failing vendor's code as verdict.
+    static func payloadLines(_ demo: Input) throws -> [String] {
+        let given = demo.payload
+        var builder = ConfigBuilder()
+        for vendor in given.vendors {
+            builder = try builder.vendor(app: given.app, environment: given.environment, vendor: vendor.name, scheme: vendor.scheme)
+            for key in vendor.keys {
+                builder = try builder.keySecret(label: key.label, secret: key.secret)
+                if let keyId = key.keyId { builder = try builder.keyId(label: key.label, keyId: keyId) }
+            }
+            if let label = vendor.allPlatforms { builder = try builder.allPlatforms(label: label) }
+        }
+        let signer = try builder.build().payloadSigner(app: given.app, environment: given.environment)
+        var lines: [String] = []
+        for platform in given.platforms {
+            for (n, person) in demo.identities.enumerated() {
+                let payload = try signer.payload(
+                    identity: Identity(userId: person.userId, email: person.email), platform: platform, at: given.at)
+                let failed = try payload.entries().compactMap(\.errorCode).first
+                lines.append(#"{"case": \#(json("payload/\(platform)/\(n)")), "token": \#(json(try payload.toJson())), "verified": \#(json(failed?.name ?? "complete"))}"#)
             }
         }
         return lines

@@ -110,8 +110,22 @@ final class ExampleTests: XCTestCase {
         let input = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: demo)) as? [String: Any])
         let schemes = try XCTUnwrap(input["schemes"] as? [[String: Any]])
         let identities = try XCTUnwrap(input["identities"] as? [Any])
-        let lines = try Demo.lines(demoJSON: Data(contentsOf: demo))
-        XCTAssertEqual(lines.count, schemes.count * identities.count)
+        let payload = try XCTUnwrap(input["payload"] as? [String: Any])
+        let platforms = try XCTUnwrap(payload["platforms"] as? [String])
+        let all = try Demo.lines(demoJSON: Data(contentsOf: demo))
+        XCTAssertEqual(all.count, (schemes.count + platforms.count) * identities.count)
+        // The payload lines: the payload's JSON, vendors in the config's order.
+        let vendors = try XCTUnwrap(payload["vendors"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+        for (n, line) in all.dropFirst(schemes.count * identities.count).enumerated() {
+            XCTAssert(line.allSatisfy(\.isASCII), line)
+            let fields = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(fields["case"] as? String, "payload/\(platforms[n / identities.count])/\(n % identities.count)")
+            let body = try XCTUnwrap(fields["token"] as? String)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            XCTAssertEqual(Set(object.keys), Set(vendors), line)
+            XCTAssert(body.hasPrefix(#"{"intercom":{"#), body)
+        }
+        let lines = Array(all.prefix(schemes.count * identities.count))
         for (n, line) in lines.enumerated() {
             XCTAssert(line.allSatisfy(\.isASCII), line)
             XCTAssert(line.hasPrefix(#"{"case": ""#) && line.contains(#", "token": "#) && line.contains(#", "verified": "#), line)

@@ -5,12 +5,16 @@
  * Reads `examples/demo.json` (or the path given as the only argument) and prints, for every
  * scheme and every identity in file order, one JSON line
  * `{"case": "<scheme name>/<n>", "token": "<token>", "verified": "<label or error code>"}`,
- * byte-identical to Python's `json.dumps` of the same values.
+ * byte-identical to Python's `json.dumps` of the same values; then, for the payload of a config
+ * built in code from `payload`, one line per platform and identity:
+ * `{"case": "payload/<platform>/<n>", "token": "<the payload's JSON>", "verified": "complete"}`
+ * (or the first failing vendor's error code).
  */
 package dev.userhash.example
 
 import com.fasterxml.jackson.databind.JsonNode
 import com.fasterxml.jackson.databind.ObjectMapper
+import dev.userhash.ConfigBuilder
 import dev.userhash.Identity
 import dev.userhash.Keyring
 import dev.userhash.Scheme
@@ -86,7 +90,38 @@ fun demoLines(demo: JsonNode): List<DemoLine> {
     }
 }
 
+/** One payload per (platform, identity), from a config built in code with [ConfigBuilder]. */
+fun payloadLines(demo: JsonNode): List<DemoLine> {
+    val given = demo.get("payload")
+    val app = given.text("app")!!
+    val environment = given.text("environment")!!
+    var builder = ConfigBuilder()
+    for (vendor in given.get("vendors")) {
+        builder = builder.vendor(app, environment, vendor.text("name")!!, vendor.text("scheme")!!)
+        for (key in vendor.get("keys")) {
+            builder = builder.keySecret(key.text("label")!!, key.text("secret")!!)
+            key.text("key_id")?.let { builder = builder.keyId(key.text("label")!!, it) }
+        }
+        vendor.text("all_platforms")?.let { builder = builder.allPlatforms(it) }
+    }
+    val identities = demo.get("identities").map { Identity(userId = it.text("user_id"), email = it.text("email")) }
+    return builder.build().use { config ->
+        config.payloadSigner(app, environment).use { signer ->
+            given.get("platforms").flatMap { node ->
+                val platform = node.textValue()
+                identities.mapIndexed { n, identity ->
+                    signer.payload(identity, platform, at = given.u64("at")).use { payload ->
+                        val failed = payload.entries().firstNotNullOfOrNull { it.errorCode }
+                        DemoLine("payload/$platform/$n", payload.toJson(), failed?.let(::errorCodeName) ?: "complete")
+                    }
+                }
+            }
+        }
+    }
+}
+
 fun main(args: Array<String>) {
     val path = File(args.firstOrNull() ?: "examples/demo.json")
-    for (line in demoLines(ObjectMapper().readTree(path))) println(line.toJson())
+    val demo = ObjectMapper().readTree(path)
+    for (line in demoLines(demo) + payloadLines(demo)) println(line.toJson())
 }

@@ -49,6 +49,30 @@ class DemoTest {
     }
 
     @Test
+    fun `one payload line per platform and identity, each vendor under its client parameter`() {
+        val lines = payloadLines(demo)
+        val identities = demo.get("identities").toList()
+        val payload = demo.get("payload")
+        assertEquals(
+            payload.get("platforms").flatMap { platform -> identities.indices.map { "payload/${platform.textValue()}/$it" } },
+            lines.map { it.case },
+        )
+        val intercomKeys = payload.get("vendors").get(0).get("keys").associate { it.get("label").textValue() to it.get("secret").textValue() }
+        for (line in lines) {
+            val (_, platform, n) = line.case.split("/")
+            val who = identities[n.toInt()]
+            val body = ObjectMapper().readTree(line.token)
+            assertEquals(payload.get("vendors").map { it.get("name").textValue() }, body.fieldNames().asSequence().toList())
+            // Intercom's hash with the platform's own key, computed independently.
+            val signed = (who.get("user_id").textValue() ?: who.get("email").textValue()).toByteArray()
+            val mac = Mac.getInstance("HmacSHA256").apply { init(SecretKeySpec(intercomKeys.getValue(platform).toByteArray(), "HmacSHA256")) }
+            assertEquals(HexFormat.of().formatHex(mac.doFinal(signed)), body.get("intercom").get("user_hash").textValue())
+            val failed = body.elements().asSequence().mapNotNull { it.get("error")?.textValue() }.firstOrNull()
+            assertEquals(failed ?: "complete", line.verified, "$line")
+        }
+    }
+
+    @Test
     fun `lines are written as Python's json dumps writes them`() {
         assertEquals(
             """{"case": "a/0", "token": null, "verified": "missing_field"}""",
