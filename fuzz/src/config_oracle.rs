@@ -13,7 +13,8 @@
 //!   somewhere — as a string, bare, in an unterminated string or one with a bad escape, in an
 //!   array or inline table, in a comment. The document is written twice, with two
 //!   secrets of the same shape; wherever the format does not echo a value (everywhere but the
-//!   value of a `scheme`, `env` or `file` key), the outcome, every error message and every
+//!   value of a `scheme`, `env`, `file`, `payload_key` or `key_id` key), the outcome, every
+//!   error message and every
 //!   `Debug` must be the same both times and contain neither secret. Equality is stronger than
 //!   "does not contain": a message that quoted a few characters of the secret, its first letter
 //!   or a cut-off prefix would differ.
@@ -240,7 +241,8 @@ struct Rendering {
     text: String,
     /// The secret was pasted where the format echoes values by design: as the string value of
     /// a `scheme` (an unknown scheme is quoted back), `env` or `file` (named in errors about the
-    /// secret they point at).
+    /// secret they point at), `payload_key` (a member name of every payload) or `key_id` (the
+    /// `kid` of every JWT, and a keyring label): public names, never secrets.
     echoed_by_design: bool,
 }
 
@@ -354,7 +356,12 @@ fn render_value(
         Value::Path(n) => basic_string(pick(&PATHS, *n)),
         Value::Text(value) => basic_string(value),
         Value::Pasted(how) => {
-            if how.is_string() && matches!(key, Some("scheme" | "env" | "file")) {
+            if how.is_string()
+                && matches!(
+                    key,
+                    Some("scheme" | "env" | "file" | "payload_key" | "key_id")
+                )
+            {
                 *echoed = true;
             }
             match how {
