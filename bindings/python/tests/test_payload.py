@@ -142,6 +142,13 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
+def test_every_preset_names_its_payload_key() -> None:
+    keys = {info.name: info.preset.payload_key for info in userhash.presets() if info.preset}
+    assert keys["intercom"] == "user_hash" and keys["zendesk"] == "jwt"
+    assert keys["intercom-jwt"] == "intercom_user_jwt" and keys["crisp"] == "signature"
+    assert len(keys) == len(userhash.preset_names())
+
+
 def test_environment_variables_are_read_as_the_cli_reads_them(env: None) -> None:
     config = Config.parse(ACME)
     assert config.app_names() == ["acme"]

@@ -112,6 +112,7 @@ fn schemes_json_has_every_field() {
     assert_eq!(jimo["timestamp"], "suffix");
     assert_eq!(jimo["confidence"], "confirmed");
     assert_eq!(jimo["client_parameter"], "identify signature");
+    assert_eq!(jimo["payload_key"], "signature");
     assert_eq!(jimo["spec"], Scheme::by_name("jimo").unwrap().spec());
     let pylon = list.iter().find(|entry| entry["name"] == "pylon").unwrap();
     assert_eq!(pylon["key_encoding"], "hex");

@@ -80,6 +80,9 @@ pub struct PresetInfo {
     pub confidence: Confidence,
     /// The name under which the client SDK sends the token.
     pub client_parameter: String,
+    /// The same as one JSON member name: where a payload puts this vendor's token
+    /// (`user_hash`, `jwt`, ...).
+    pub payload_key: String,
     /// Where the rule comes from.
     pub source: String,
 }
@@ -91,6 +94,7 @@ impl From<&CorePreset> for PresetInfo {
             vendor: preset.vendor.to_owned(),
             confidence: preset.confidence.into(),
             client_parameter: preset.client_parameter.to_owned(),
+            payload_key: preset.payload_key.to_owned(),
             source: preset.source.to_owned(),
         }
     }

@@ -35,12 +35,13 @@ pub fn run(streams: &mut Streams<'_>) -> Result<Status, CliError> {
             ""
         };
         streams.line(&format!(
-            "\n{name}  ({vendor}, {confidence})\n    signs {signs} · {secret} · {output}{timestamp} · sent as {parameter}\n    source: {source}",
+            "\n{name}  ({vendor}, {confidence})\n    signs {signs} · {secret} · {output}{timestamp} · sent as {parameter} (payload key {key})\n    source: {source}",
             name = preset.name,
             vendor = preset.vendor,
             confidence = preset.confidence.as_str(),
             signs = plain_subject(scheme.subject()),
             parameter = preset.client_parameter,
+            key = preset.payload_key,
             source = preset.source,
         ))?;
     }
@@ -62,6 +63,7 @@ fn describe(scheme: &Scheme) -> serde_json::Value {
         "timestamp": spec_value(scheme, "timestamp"),
         "confidence": preset.map(|p| p.confidence.as_str()),
         "client_parameter": preset.map(|p| p.client_parameter),
+        "payload_key": preset.map(|p| p.payload_key),
         "source": preset.map(|p| p.source),
         "spec": scheme.spec(),
     })
