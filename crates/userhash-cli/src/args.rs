@@ -218,7 +218,9 @@ fn single_secret(
     }
     if secret.secret_stdin {
         // Read past standard input's own buffer, which is never wiped (see read_secret_line).
-        let text = read_secret_line(stdin, MAX_STDIN_SECRET_BYTES)
+        // `&mut &mut dyn BufRead`: a `&mut dyn BufRead` is itself a `Read`, so no trait upcasting,
+        // which needs Rust 1.86 (the workspace's minimum is 1.85).
+        let text = read_secret_line(&mut &mut *stdin, MAX_STDIN_SECRET_BYTES)
             .map_err(|error| CliError::io("--secret-stdin: cannot read standard input", error))?;
         return Ok(("--secret-stdin", text));
     }
