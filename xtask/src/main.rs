@@ -6,6 +6,7 @@
 mod bench;
 mod browser;
 mod build;
+mod chroot;
 mod demo;
 mod dist;
 mod fuzz;
