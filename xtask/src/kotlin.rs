@@ -176,7 +176,7 @@ fn prepare(ctx: &Ctx) -> anyhow::Result<()> {
 /// Makes sure `java`, `javac` (JDK >= 17) and `mvn` are on PATH, installing Debian's
 /// `default-jdk-headless` and `maven` with apt-get when they are missing; the error is the reason
 /// to skip.
-fn ensure_jvm_toolchain(ctx: &Ctx) -> Result<(), String> {
+pub(crate) fn ensure_jvm_toolchain(ctx: &Ctx) -> Result<(), String> {
     let missing = || {
         ["java", "javac", "mvn"]
             .into_iter()

@@ -108,6 +108,16 @@ enum Command {
     },
     /// The dudect-style timing test of verification: Welch's t over timed verifications of two
     /// classes of forgery, and a control that must leak. Never part of `test`.
+    /// Build the release artifacts into `dist/` (wheels for Linux x86-64 and aarch64, glibc 2.17
+    /// and later, and an sdist; the jar with both native libraries, its sources and javadoc jars;
+    /// the CLI and the Swift static library for both; SHA256SUMS), after checking each one: the
+    /// glibc floor, every vector on both architectures (aarch64 under qemu), the sdist installed
+    /// from outside the repository, `cargo publish --dry-run`, `twine check`, the POM.
+    Dist {
+        /// Where to write the artifacts (emptied first).
+        #[arg(long, default_value = "dist")]
+        out: std::path::PathBuf,
+    },
     /// Print the workspace's one version, or set it (Cargo.toml and every Maven coordinate).
     Version {
         /// The new version (e.g. 0.2.0); without it, print the current one.
@@ -243,6 +253,10 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
             leak::run(ctx, &what)
         }
         Command::Timing { samples, seed } => timing::run(ctx, samples, seed),
+        Command::Dist { out } => {
+            dist::dist(ctx, &ctx.root.join(out))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Version { set } => {
             match set {
                 Some(new) => dist::version::set(ctx, &new)?,
