@@ -161,30 +161,7 @@ fn build_and_run(
 /// The pinned release tools (`xtask/dist-tools.txt`) in a virtualenv on the host, made once and
 /// remade when the pins change.
 fn tools(ctx: &Ctx) -> anyhow::Result<PathBuf> {
-    let sh = &ctx.sh;
-    let venv = ctx.scratch().join("reach/tools-venv");
-    let requirements = ctx.path(cross::TOOLS_REQUIREMENTS);
-    let stamp = venv.join("requirements.installed");
-    let wanted = std::fs::read_to_string(&requirements)?;
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Ok(venv);
-    }
-    eprintln!(
-        "reach: installing the pinned release tools into {}",
-        venv.display()
-    );
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv)?;
-    }
-    cmd!(sh, "python3 -m venv {venv}").run()?;
-    let python = venv.join("bin/python");
-    cmd!(
-        sh,
-        "{python} -m pip install --quiet --disable-pip-version-check --requirement {requirements}"
-    )
-    .run()?;
-    std::fs::write(&stamp, wanted)?;
-    Ok(venv)
+    crate::python::requirements_venv(ctx, "reach/tools-venv", cross::TOOLS_REQUIREMENTS)
 }
 
 /// `readelf` (binutils) reads the ELF files; installed with apt-get when missing.

@@ -71,11 +71,7 @@ pub fn python(
     );
     let output = match cross {
         None => {
-            ensure!(
-                platform.arch == X86_64.arch && cfg!(target_arch = "x86_64"),
-                "no way to run {} here",
-                platform.arch
-            );
+            native(platform)?;
             cmd!(sh, "python3 -m venv {venv}").quiet().run()?;
             let python = venv.join("bin/python");
             cmd!(
@@ -199,11 +195,7 @@ pub fn jvm(
     }
     let output = match cross {
         None => {
-            ensure!(
-                platform.arch == X86_64.arch && cfg!(target_arch = "x86_64"),
-                "no way to run {} here",
-                platform.arch
-            );
+            native(platform)?;
             let out = cmd!(sh, "java {args...}")
                 .env_remove("LD_LIBRARY_PATH")
                 .ignore_status()
@@ -265,6 +257,16 @@ pub fn cli(ctx: &Ctx, built: &Built, cross: Option<&Cross>) -> anyhow::Result<()
         out.trim() == EXPECTED,
         "the {} CLI printed {out:?}",
         built.platform.arch
+    );
+    Ok(())
+}
+
+/// Fails unless `platform` runs natively here (the others run under qemu in the reach root).
+fn native(platform: Platform) -> anyhow::Result<()> {
+    ensure!(
+        platform.arch == X86_64.arch && cfg!(target_arch = "x86_64"),
+        "no way to run {} here",
+        platform.arch
     );
     Ok(())
 }
