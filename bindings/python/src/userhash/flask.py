@@ -1,12 +1,16 @@
-"""userhash for Flask: an extension with a ``before_request`` gate.
+"""userhash for Flask: an extension with a Jinja global for the payload and a
+``before_request`` gate.
 
 ::
 
     from userhash.flask import UserHash
 
-    userhash = UserHash(identity=lambda: current_identity(), verifier=verifier)
-    app.config["USERHASH_ENFORCEMENT"] = "report"     # or the USERHASH_ENFORCEMENT variable
-    userhash.init_app(app)                             # or UserHash(app, identity=..., ...)
+    app.config.update(USERHASH_CONFIG="userhash.toml", USERHASH_APP="acme", USERHASH_ENV="production")
+    app.config["USERHASH_ENFORCEMENT"] = "report"     # the gate (or the USERHASH_* variables)
+    UserHash(app, identity=current_identity)           # or UserHash(...).init_app(app)
+
+``{{ userhash_payload() }}`` in a template renders the current user's payload (see
+:func:`payload_element`); :func:`payload_json` gives it for a JSON response.
 
 Settings are ``app.config["USERHASH_<KEY>"]`` (``ENFORCEMENT``, ``GATE_PATHS``,
 ``TOKEN_HEADER``, ...), or the environment variable of the same name; ``init_app`` checks them
@@ -27,12 +31,23 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Mapping, Optional, Tuple
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from markupsafe import Markup
 
-from . import Gate, Identity, Verifier
-from ._web.gate import RequestGate
-from ._web.settings import KEYS, Problem, Settings, SettingsError, env_name, read_settings
+from . import Identity, Verifier
+from ._web.gate import RequestGate, header_text
+from ._web.payload import UnknownPlatform
+from ._web.render import DEFAULT_ELEMENT_ID, script_element
+from ._web.settings import KEYS, Problem, SettingsError, env_name, read_settings
+from ._web.wiring import Wiring, wire
 
-__all__ = ["UserHash", "UserHashState"]
+__all__ = [
+    "UnknownPlatform",
+    "UserHash",
+    "UserHashState",
+    "payload_element",
+    "payload_json",
+    "state",
+]
 
 #: The logger of the gate.
 LOGGER = logging.getLogger("userhash.flask")
@@ -46,12 +61,16 @@ IdentityLoader = Callable[[], Optional[Identity]]
 class UserHashState:
     """One app's userhash state, in ``app.extensions["userhash"]``."""
 
-    #: The checked settings.
-    settings: Settings
-    #: The gate, when ``USERHASH_ENFORCEMENT`` is set.
-    gate: Optional[RequestGate]
+    #: What the settings made: the payload source (with ``USERHASH_CONFIG``) and the gate (with
+    #: ``USERHASH_ENFORCEMENT``).
+    wiring: Wiring
     #: The request's identity (None: nobody is logged in).
     identity: Optional[IdentityLoader]
+
+    @property
+    def gate(self) -> Optional[RequestGate]:
+        """The gate, when ``USERHASH_ENFORCEMENT`` is set."""
+        return self.wiring.gate
 
 
 class UserHash:
@@ -87,30 +106,30 @@ class UserHash:
         given = {key: app.config[env_name(key)] for key in KEYS if env_name(key) in app.config}
         environ = os.environ if self._environ is None else self._environ
         settings = read_settings(given, environ, _name)
-        gate = None
-        if settings.enforcement is not None:
-            gate = self._make_gate(settings)
-        app.extensions[EXTENSION] = UserHashState(settings, gate, self._identity)
-        if gate is not None:
+        gate = settings.enforcement is not None
+        if gate and self._identity is None:
+            raise SettingsError(
+                [
+                    Problem(
+                        "UserHash(identity=...)",
+                        "is not set, and the gate checks the request's user",
+                        "pass a function returning the request's userhash.Identity",
+                    )
+                ]
+            )
+        wiring = wire(
+            settings,
+            _name,
+            LOGGER,
+            gate=gate,
+            verifier=self._verifier,
+            verifier_name="UserHash(verifier=...)",
+        )
+        app.extensions[EXTENSION] = UserHashState(wiring, self._identity)
+        app.jinja_env.globals["userhash_payload"] = payload_element
+        app.register_error_handler(UnknownPlatform, _unknown_platform)
+        if wiring.gate is not None:
             app.before_request(_check_request)
-
-    def _make_gate(self, settings: Settings) -> RequestGate:
-        problems = []
-        if self._verifier is None:
-            problems.append(
-                Problem("UserHash(verifier=...)", "is not set", "pass the userhash.Verifier")
-            )
-        if self._identity is None:
-            problems.append(
-                Problem(
-                    "UserHash(identity=...)",
-                    "is not set, and the gate checks the request's user",
-                    "pass a function returning the request's userhash.Identity",
-                )
-            )
-        if problems or self._verifier is None or settings.enforcement is None:
-            raise SettingsError(problems)
-        return RequestGate(Gate(self._verifier, settings.enforcement), settings, LOGGER)
 
 
 def state(app: Optional[Flask] = None) -> UserHashState:
@@ -119,6 +138,45 @@ def state(app: Optional[Flask] = None) -> UserHashState:
     if not isinstance(found, UserHashState):
         raise RuntimeError("userhash is not set up on this app: call UserHash(app) first")
     return found
+
+
+def payload_json(platform: Optional[str] = None) -> Optional[str]:
+    """The current user's payload as JSON text on ``platform`` (default: the request's
+    ``X-UserHash-Platform`` header, else ``USERHASH_PLATFORM``), or None when nobody is logged
+    in. Computed once per request and platform. A platform no configured vendor has keys for
+    raises UnknownPlatform, which the extension answers with 400 ``{"error": "unknown
+    platform"}``."""
+    found = state()
+    identity = found.identity() if found.identity is not None else None
+    if identity is None:
+        return None
+    payloads = found.wiring.payloads
+    if payloads is None:
+        raise RuntimeError("the payload needs USERHASH_CONFIG (with USERHASH_APP and USERHASH_ENV)")
+    settings = found.wiring.settings
+    platform = platform or header_text(request.headers.get(settings.platform_header))
+    platform = platform or settings.platform
+    cache = g.setdefault("_userhash_payloads", {})
+    if platform not in cache:
+        cache[platform] = payloads.payload_json(identity, platform)
+    text: Optional[str] = cache[platform]
+    return text
+
+
+def payload_element(element_id: str = DEFAULT_ELEMENT_ID, platform: Optional[str] = None) -> Markup:
+    """The Jinja global ``userhash_payload()``: the current user's payload as
+    ``<script type="application/json" id="userhash-payload">``, escaped for the element and
+    carrying the CSP nonce (``request.csp_nonce``, as Flask-Talisman sets it, or
+    ``g.csp_nonce``); empty when nobody is logged in."""
+    text = payload_json(platform)
+    if text is None:
+        return Markup("")
+    nonce = getattr(request, "csp_nonce", None) or g.get("csp_nonce")
+    return Markup(script_element(text, element_id, nonce and str(nonce)))
+
+
+def _unknown_platform(error: UnknownPlatform) -> Tuple[Response, int]:
+    return jsonify({"error": "unknown platform"}), 400
 
 
 def _name(key: str) -> str:

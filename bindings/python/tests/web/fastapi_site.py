@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import json
-from typing import Any, Dict, Optional
+from typing import Annotated, Any, Dict, Optional
 from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Cookie, Depends, FastAPI, Request, Response
@@ -22,21 +22,19 @@ def current_identity(site_user: Optional[str] = Cookie(default=None)) -> Optiona
     if not site_user:
         return None
     user = json.loads(unquote(site_user))
-    return Identity(user_id=user["user_id"], email=user["email"])
+    return Identity(user_id=user["user_id"] if user["user_id"] != "-" else None, email=user["email"])
 
 
-userhash = UserHash(
-    identity=current_identity, verifier=site_keys.verifier(), settings=site_keys.settings()
-)
+userhash = UserHash(identity=current_identity, settings=site_keys.settings())
 app = FastAPI(lifespan=userhash.lifespan)
 api = APIRouter(prefix="/api", dependencies=[Depends(userhash.gate)])
 
 
-@app.get("/test/login/{user_id}")
-def test_login(user_id: str, response: Response, email: Optional[str] = None) -> Dict[str, Any]:
-    user = {"user_id": user_id, "email": email or None}
-    response.set_cookie("site_user", quote(json.dumps(user)))
-    return user
+@app.get("/test/login")
+def test_login(user: str, response: Response, email: Optional[str] = None) -> Dict[str, Any]:
+    found = {"user_id": user, "email": email or None}
+    response.set_cookie("site_user", quote(json.dumps(found)))
+    return found
 
 
 @app.get("/test/counts")
@@ -48,6 +46,11 @@ def counts() -> Dict[str, int]:
 def echo(request: Request) -> Dict[str, Any]:
     decision = getattr(request.state, "userhash_decision", None)
     return {"ok": True, "outcome": decision.outcome.name.lower() if decision else None}
+
+
+@app.get("/me")
+def me(payload: Annotated[Optional[Dict[str, Any]], Depends(userhash.payload)]) -> Dict[str, Any]:
+    return {"userhash": payload}
 
 
 @app.get("/public")

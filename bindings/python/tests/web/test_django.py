@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Dict
 
-from gate_contract import GateContract, site_env
-from harness import Server, python_env, serve_command, start
+from harness import Client, Server, assert_nothing_leaked, python_env, serve_command, start
+from site_contract import SECRETS, PageContract, site_env
 
 DATABASE = Path(tempfile.mkdtemp(prefix="userhash-django-site-")) / "site.sqlite3"
 
@@ -20,7 +20,7 @@ def django_env(env: Dict[str, str]) -> Dict[str, str]:
     )
 
 
-class TestDjangoGate(GateContract):
+class TestDjango(PageContract):
     BASE = {"gate_paths": ["/api/"]}
 
     @staticmethod
@@ -30,6 +30,20 @@ class TestDjangoGate(GateContract):
     @staticmethod
     def setting(key: str) -> str:
         return f"USERHASH[{key!r}]"
+
+    def test_me_is_empty_for_a_user_with_neither_id_nor_email(self, report: Server) -> None:
+        # A Django user always has a pk: with USERHASH['identity'] = {"email": "email"}, a user
+        # without an email has no identity.
+        settings = {**self.BASE, "enforcement": "report", "identity": {"email": "email"}}
+        server = self.start_site(site_env(settings))
+        try:
+            client = Client(server)
+            assert client.get("/test/login?user=noemail").status == 200
+            assert client.get("/me").json() == {"username": "noemail", "userhash": None}
+            page = client.get("/page")
+            assert page.status == 200 and "userhash-payload" not in page.text
+        finally:
+            assert_nothing_leaked(server.stop(), SECRETS)
 
 
 def manage_check(**env: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
@@ -81,3 +95,9 @@ def test_manage_check_wants_the_gate_after_authentication() -> None:
 def test_manage_check_reports_the_verifier_failing_without_the_secret() -> None:
     done = manage_check(**{**site_env({"enforcement": "report"}), "SITE_SECRET_WEB": ""})
     assert "(userhash.E002) USERHASH['verifier'] failed: empty_secret" in done.stderr
+
+
+
+def test_manage_check_names_an_unknown_app_of_the_config() -> None:
+    done = manage_check(**site_env({"enforcement": "report", "app": "nope"}))
+    assert "(userhash.E002) USERHASH['app'] config_unknown_app" in done.stderr

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from gate_contract import GateContract
 from harness import Response, Server, python_env, serve_command, start
+from site_contract import SiteContract
 
 
-class TestFastAPIGate(GateContract):
+class TestFastAPI(SiteContract):
     @staticmethod
     def start_site(env: Dict[str, str]) -> Server:
         return start(serve_command("asgi", "fastapi_site:app"), python_env(**env))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Dict
 
-from gate_contract import GateContract
 from harness import Server, python_env, serve_command, start
+from site_contract import PageContract
 
 
-class TestFlaskGate(GateContract):
+class TestFlask(PageContract):
     BASE = {"gate_paths": ["/api/"]}
 
     @staticmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence, Tuple
@@ -176,6 +177,8 @@ def _check(key: str, value: object, where: str, problems: list[Problem]) -> Opti
         return _mode(value, where, problems)
     if key == "gate_paths":
         return _paths(value, where, problems)
+    if key == "config" and isinstance(value, os.PathLike):
+        value = os.fspath(value)
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(where, f"is {quoted(value)}", "use a non-empty string"))
         return None

@@ -1,7 +1,8 @@
 """System checks: ``manage.py check`` (and ``runserver``, ``migrate``) name every bad setting.
 
 ``userhash.E001``: a value of ``settings.USERHASH`` (or of a ``USERHASH_*`` environment
-variable) is wrong; ``userhash.E002``: the gate middleware cannot start with these settings;
+variable) is wrong; ``userhash.E002``: the parts cannot be made (the config file, a secret it
+names, the gate's mode or keys);
 ``userhash.E003``: the gate middleware comes before Django's authentication middleware, so it
 would see no user.
 """
@@ -18,7 +19,7 @@ from . import conf
 #: The middleware the gate needs before it.
 AUTHENTICATION = "django.contrib.auth.middleware.AuthenticationMiddleware"
 #: The gate.
-GATE = "userhash.django.middleware.GateMiddleware"
+GATE = conf.GATE_MIDDLEWARE
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMessage]:
@@ -27,14 +28,14 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckM
         checks.Error(f"{problem.setting} {problem.message}", hint=problem.hint, id="userhash.E001")
         for problem in conf.problems()
     ]
-    middleware = list(getattr(django_settings, "MIDDLEWARE", None) or [])
-    if found or GATE not in middleware:
+    if found:
         return found
     found.extend(
         checks.Error(f"{problem.setting} {problem.message}", hint=problem.hint, id="userhash.E002")
-        for problem in conf.gate_problems()
+        for problem in conf.wiring_problems()
     )
-    if AUTHENTICATION not in middleware[: middleware.index(GATE)]:
+    middleware = list(getattr(django_settings, "MIDDLEWARE", None) or [])
+    if GATE in middleware and AUTHENTICATION not in middleware[: middleware.index(GATE)]:
         found.append(
             checks.Error(
                 f"MIDDLEWARE lists {GATE} without {AUTHENTICATION} before it",

@@ -3,11 +3,15 @@
 The keys (each may instead come from a ``USERHASH_<KEY>`` environment variable)::
 
     USERHASH = {
-        "verifier": "myproject.keys.verifier",   # a function returning a userhash.Verifier
+        "config": BASE_DIR / "userhash.toml",    # the config file: apps, environments, vendors
+        "app": "acme", "env": "production",      # which app and environment of it
+        "platform": "web",                       # whose keys sign pages (default web)
+        "vendor": "intercom",                    # whose tokens the gate checks
         "enforcement": "report",                 # the gate: off | report | enforce
         "gate_paths": ["/api/"],                 # where the gate applies (default: everywhere)
         "identity": {"user_id": "pk", "email": "email"},  # how a user becomes an Identity
-    }
+        # "verifier": "myproject.keys.verifier", # instead of config for the gate: a function
+    }                                            #   returning a userhash.Verifier
 
 Everything is read once and cached until the setting changes (``override_settings`` in tests).
 A problem raises :class:`~django.core.exceptions.ImproperlyConfigured` naming the setting; the
@@ -28,14 +32,27 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .. import Gate, Identity, UserHashError, Verifier, error_code, error_code_name
+from .. import Identity, UserHashError, Verifier, error_code, error_code_name
 from .._web.gate import RequestGate
+from .._web.payload import PayloadSource
 from .._web.settings import Problem, Settings, SettingsError, quoted, read_settings
+from .._web.wiring import Wiring, wire
 
-__all__ = ["DjangoSettings", "identity_of", "problems", "request_gate", "settings"]
+__all__ = [
+    "DjangoSettings",
+    "identity_of",
+    "payload_json",
+    "payload_source",
+    "problems",
+    "request_gate",
+    "settings",
+    "wired",
+]
 
 #: The name of the settings dict.
 SETTING = "USERHASH"
+#: The gate middleware: listed in MIDDLEWARE, it makes the gate required.
+GATE_MIDDLEWARE = "userhash.django.middleware.GateMiddleware"
 #: The keys only Django reads.
 DJANGO_KEYS = ("identity", "verifier")
 #: The identity fields a user's attributes may fill.
@@ -72,21 +89,60 @@ def settings() -> DjangoSettings:
 
 
 def problems() -> List[Problem]:
-    """Every problem of the settings (for the system checks); empty when they are usable."""
+    """Every problem of the settings' values (for the system checks); empty when usable."""
     return _read()[1]
 
 
-def gate_problems() -> List[Problem]:
-    """The problems that stop the gate middleware from starting."""
-    return _gate()[1]
+def wiring_problems() -> List[Problem]:
+    """What stops the parts from being made: the config, its secrets, the gate's mode or keys."""
+    return _wired()[1]
 
 
 def request_gate() -> RequestGate:
     """The gate the middleware applies; raises ImproperlyConfigured naming the setting."""
-    gate, bad = _gate()
-    if bad or gate is None:
+    wiring = wired()
+    if wiring.gate is None:
+        raise ImproperlyConfigured(
+            f"the gate is not set up: add {GATE_MIDDLEWARE} to MIDDLEWARE"
+        )
+    return wiring.gate
+
+
+def payload_source() -> PayloadSource:
+    """What signs payloads; raises ImproperlyConfigured naming the setting."""
+    wiring = wired()
+    if wiring.payloads is None:
+        raise ImproperlyConfigured(
+            f"{name('config')} is not set, and the payload needs it "
+            "(with 'app' and 'env'): the userhash config file"
+        )
+    return wiring.payloads
+
+
+def wired() -> Wiring:
+    """The parts the settings make; raises ImproperlyConfigured naming every problem."""
+    wiring, bad = _wired()
+    if bad or wiring is None:
         raise ImproperlyConfigured(str(SettingsError(bad)))
-    return gate
+    return wiring
+
+
+def payload_json(request: Any, user: Any, platform: Optional[str]) -> Optional[str]:
+    """The payload JSON of ``user`` on ``platform`` (default ``USERHASH['platform']``), or None
+    for an anonymous visitor. Computed once per request and platform."""
+    identity = identity_of(user)
+    if identity is None:
+        return None
+    platform = platform or settings().common.platform
+    cache = getattr(request, "_userhash_payloads", None)
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._userhash_payloads = cache
+    if platform not in cache:
+        cache[platform] = payload_source().payload_json(identity, platform)
+    text: Optional[str] = cache[platform]
+    return text
 
 
 def identity_of(user: Any) -> Optional[Identity]:
@@ -115,38 +171,26 @@ def _read() -> Tuple[Optional[DjangoSettings], List[Problem]]:
 
 
 @functools.lru_cache(maxsize=None)
-def _gate() -> Tuple[Optional[RequestGate], List[Problem]]:
+def _wired() -> Tuple[Optional[Wiring], List[Problem]]:
     found, unusable = _read()
     if found is None:
         return None, unusable
     bad: List[Problem] = []
-    if found.common.enforcement is None:
-        return None, [
-            Problem(
-                name("enforcement"),
-                "is not set, and the gate middleware needs a mode",
-                "set it to 'off', 'report' or 'enforce' (or $USERHASH_ENFORCEMENT)",
-            )
-        ]
-    verifier = _verifier(found.verifier, bad)
-    if verifier is None:
-        return None, bad
-    return RequestGate(Gate(verifier, found.common.enforcement), found.common, LOGGER), []
+    verifier = _verifier(found.verifier, bad) if found.verifier is not None else None
+    gate = GATE_MIDDLEWARE in list(getattr(django_settings, "MIDDLEWARE", None) or [])
+    try:
+        wiring = wire(
+            found.common, name, LOGGER, gate=gate, verifier=verifier, verifier_name=name("verifier")
+        )
+    except SettingsError as error:
+        return None, [*bad, *error.problems]
+    return (None, bad) if bad else (wiring, [])
 
 
 def _verifier(source: object, bad: List[Problem]) -> Optional[Verifier]:
     """The gate's verifier from ``USERHASH['verifier']``: a Verifier, or a function returning
     one, or the dotted path of either."""
     where = name("verifier")
-    if source is None:
-        bad.append(
-            Problem(
-                where,
-                "is not set, and the gate middleware needs a verifier",
-                "set it to the dotted path of a function returning a userhash.Verifier",
-            )
-        )
-        return None
     try:
         found = import_string(source) if isinstance(source, str) else source
     except ImportError as error:
@@ -238,4 +282,4 @@ def _forget(*, setting: str, **kwargs: object) -> None:
     """Re-reads the settings when a test overrides them."""
     if setting == SETTING:
         _read.cache_clear()
-        _gate.cache_clear()
+        _wired.cache_clear()

@@ -13,6 +13,7 @@ ALLOWED_HOSTS = ["127.0.0.1"]
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "rest_framework",
     "userhash.django",
 ]
 MIDDLEWARE = [
@@ -27,9 +28,27 @@ ROOT_URLCONF = "django_site.urls"
 DATABASES = {
     "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ.get("SITE_DATABASE", ":memory:")}
 }
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "userhash.django.context_processors.payload",
+            ]
+        },
+    }
+]
+REST_FRAMEWORK = {"UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser"}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
-USERHASH = {"verifier": "site_keys.verifier", **site_keys.settings()}
+# The username is the id the vendors know the user by (the default would be the pk).
+USERHASH = {
+    "verifier": "site_keys.verifier",
+    "identity": {"user_id": "username", "email": "email"},
+    **site_keys.settings(),
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

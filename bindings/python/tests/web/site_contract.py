@@ -1,9 +1,15 @@
-"""What every framework's gate must do, over real HTTP: one contract, run by each suite.
+"""What every framework integration must do, over real HTTP: one contract, run by each suite.
 
-A suite subclasses :class:`GateContract` as ``Test<Framework>Gate`` and says how to start its
-test site (:meth:`GateContract.start_site`) and how it names a setting in errors. Every site has
-``/test/login/<user>`` (a login stand-in answering the identity), ``/api/echo`` (gated),
-``/public`` (not gated) and ``/test/counts`` (the gate's counts).
+A suite subclasses :class:`SiteContract` as ``Test<Framework>`` and says how to start its test
+site (:meth:`SiteContract.start_site`) and how it names a setting in errors. Every site has
+``/test/login?user=...&email=...`` (a login stand-in answering the identity), ``/me`` (the user's payload as
+JSON), ``/page`` (the payload in HTML: :class:`PageContract`, for the frameworks that render
+templates), ``/api/echo``
+(gated), ``/public`` (not gated) and ``/test/counts`` (the gate's counts).
+
+The payload: every configured vendor's token for the logged-in user, verified here with the
+library's own Verifier; per platform; nothing for an anonymous visitor or a user with neither id
+nor email; embedded in a page so that no user data can end the element; with the CSP nonce.
 
 The bad input of the issue, against each mode: a token but no user, an unknown or non-UTF-8
 platform header, a forged token, a token of 100 kB (refused by the server's header limit, or by the library as
@@ -15,17 +21,26 @@ send as a token, and no secret, may appear in an answer or in the server's outpu
 from __future__ import annotations
 
 import json
+import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, List, Optional
+from urllib.parse import quote
 
 import pytest
 
 from harness import DROPPED, Client, Response, Server, ServerFailed, assert_nothing_leaked
-from userhash import Identity, Scheme, Signer
+from userhash import Identity, Keyring, Scheme, Signer, Verifier
 
 WEB_SECRET = "TOPSECRET-web-gate-4b1d"
 IOS_SECRET = "TOPSECRET-ios-gate-93ce"
-SECRETS = (WEB_SECRET, IOS_SECRET)
+ZENDESK_SECRET = "TOPSECRET-zendesk-site-61aa"
+SECRETS = (WEB_SECRET, IOS_SECRET, ZENDESK_SECRET)
+#: A config with one vendor and no key for every platform.
+ONE_VENDOR = str(Path(__file__).resolve().parent / "site_one_vendor.toml")
+#: The Zendesk key's id in site_userhash.toml.
+ZENDESK_KEY_ID = "app_site"
 
 
 def site_env(settings: Dict[str, Any], **extra: str) -> Dict[str, str]:
@@ -33,6 +48,7 @@ def site_env(settings: Dict[str, Any], **extra: str) -> Dict[str, str]:
     return {
         "SITE_SECRET_WEB": WEB_SECRET,
         "SITE_SECRET_IOS": IOS_SECRET,
+        "SITE_SECRET_ZENDESK": ZENDESK_SECRET,
         "SITE_USERHASH": json.dumps(settings),
         **extra,
     }
@@ -44,7 +60,7 @@ def sign(identity: Dict[str, Optional[str]], secret: str = WEB_SECRET) -> str:
     )
 
 
-class GateContract:
+class SiteContract:
     """The gate's behaviour over HTTP; subclasses bind it to one framework."""
 
     #: Settings every run of the suite starts from (e.g. the gate's paths).
@@ -70,7 +86,6 @@ class GateContract:
         collected: List[str] = []
         cls.sent = []
         yield collected
-        assert collected, "no server output collected"
         for text in collected:
             assert_nothing_leaked(text, SECRETS, cls.sent)
 
@@ -101,7 +116,7 @@ class GateContract:
 
     def login(self, server: Server, name: str = "ada", email: str = "ada@example.com") -> tuple:
         client = Client(server)
-        answer = client.get(f"/test/login/{name}?email={email}")
+        answer = client.get(f"/test/login?user={quote(name)}&email={quote(email)}")
         assert answer.status == 200, answer.text
         return client, answer.json()
 
@@ -241,6 +256,29 @@ class GateContract:
         assert "x" * 40 not in log
         assert "platform=<40 characters, not shown>" in log
 
+    def test_concurrent_requests_are_each_decided_and_counted(self, report: Server) -> None:
+        """Eight clients at once, genuine and forged tokens interleaved: every answer is its
+        own request's, and the shared counts add up exactly."""
+        users = [self.login(report, f"user{n}", f"user{n}@example.com") for n in range(8)]
+        before = Client(report).get("/test/counts").json()
+
+        def work(n: int) -> List[str]:
+            client, user = users[n]
+            outcomes = []
+            for round in range(10):
+                token = sign(user) if (n + round) % 2 == 0 else secrets.token_hex(32)
+                outcomes.append(self.call(client, token, "web").json()["outcome"])
+            return outcomes
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(work, range(8)))
+        for n, outcomes in enumerate(results):
+            expected = ["verified" if (n + r) % 2 == 0 else "invalid" for r in range(10)]
+            assert outcomes == expected
+        after = Client(report).get("/test/counts").json()
+        grew = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
+        assert grew == {"verified": 40, "invalid": 40, "would_deny": 40, "checked": 80}
+
     def test_off_checks_nothing(self, off: Server) -> None:
         client, _ = self.login(off)
         answer = self.call(client, secrets.token_hex(32), "web")
@@ -252,24 +290,21 @@ class GateContract:
 
     # --- settings ------------------------------------------------------------------------
 
-    @pytest.mark.parametrize(
-        "key, value",
-        [("enforcement", "enforced"), ("token_header", "X Token"), ("platform", "")],
-    )
-    def test_a_bad_setting_stops_the_server_and_names_it(self, key: str, value: str) -> None:
-        failed = self.refuse_to_start({**self.BASE, "enforcement": "report", key: value})
-        assert self.setting(key) in failed.output
+    def test_bad_settings_stop_the_server_and_each_is_named(self) -> None:
+        bad = {"enforcement": "enforced", "token_header": "X Token", "platform": ""}
+        failed = self.refuse_to_start({**self.BASE, **bad})
+        for key in bad:
+            assert self.setting(key) in failed.output
         assert_nothing_leaked(failed.output, SECRETS)
 
-    def test_a_bad_environment_variable_is_named(self) -> None:
-        failed = self.refuse_to_start(self.BASE, USERHASH_ENFORCEMENT="sometimes")
-        assert "$USERHASH_ENFORCEMENT" in failed.output
-
-    def test_a_setting_and_a_variable_that_disagree_are_refused(self) -> None:
+    def test_bad_and_disagreeing_environment_variables_are_named(self) -> None:
         failed = self.refuse_to_start(
-            {**self.BASE, "enforcement": "enforce"}, USERHASH_ENFORCEMENT="report"
+            {**self.BASE, "token_header": "X-Token"},
+            USERHASH_ENFORCEMENT="sometimes",
+            USERHASH_TOKEN_HEADER="X-Other-Token",
         )
-        assert "but $USERHASH_ENFORCEMENT is 'report'" in failed.output
+        assert "$USERHASH_ENFORCEMENT: is 'sometimes'" in failed.output
+        assert "but $USERHASH_TOKEN_HEADER is 'X-Other-Token'" in failed.output
 
     def test_a_bad_secret_stops_the_server(self) -> None:
         failed = self.refuse_to_start(
@@ -278,12 +313,131 @@ class GateContract:
         assert "secret is empty" in failed.output.lower() or "EmptySecret" in failed.output
         assert_nothing_leaked(failed.output, SECRETS)
 
+    def test_a_missing_config_secret_stops_the_server_naming_it(self) -> None:
+        env = {**site_env({**self.BASE, "enforcement": "report"}), "SITE_SECRET_ZENDESK": ""}
+        del env["SITE_SECRET_ZENDESK"]
+        failed = self.refuse_to_start_with(env)
+        assert f"{self.setting('config')}: secret_unavailable" in failed.output
+        assert "SITE_SECRET_ZENDESK" in failed.output
+        assert_nothing_leaked(failed.output, SECRETS)
+
     def refuse_to_start(self, settings: Dict[str, Any], **env: str) -> ServerFailed:
+        return self.refuse_to_start_with({**site_env(settings), **env})
+
+    def refuse_to_start_with(self, env: Dict[str, str]) -> ServerFailed:
         try:
-            server = self.start_site({**site_env(settings), **env})
+            server = self.start_site(env)
         except ServerFailed as failed:
             assert failed.returncode != 0
             return failed
         output = server.stop()
         raise AssertionError(f"the site started with bad settings:\n{output}")
 
+
+    # --- the payload ---------------------------------------------------------------------
+
+    def payload_of(self, answer: Response) -> Any:
+        assert answer.status == 200, answer.text
+        body = answer.json()
+        assert set(body) >= {"userhash"}, body
+        return body["userhash"]
+
+    def check_payload(self, payload: Any, user: Dict[str, Optional[str]], platform: str) -> None:
+        """The payload holds both vendors' tokens, each genuine for the user and the platform."""
+        assert set(payload) == {"intercom", "zendesk"}, payload
+        intercom = payload["intercom"]
+        assert intercom["user_id"] == user["user_id"]  # Intercom signs the id (else the email)
+        keyring = Keyring(Scheme.by_name("intercom")).with_key("web", WEB_SECRET)
+        keyring = keyring.with_key("ios", IOS_SECRET)
+        identity = Identity(user_id=user["user_id"], email=user["email"])
+        assert Verifier(keyring).verify(identity, intercom["user_hash"]).label == platform
+        zendesk = Keyring(Scheme.by_name("zendesk")).with_key(ZENDESK_KEY_ID, ZENDESK_SECRET)
+        verified = Verifier(zendesk).verify(Identity(user_id=user["user_id"]), payload["zendesk"]["jwt"])
+        assert verified.label == ZENDESK_KEY_ID
+        type(self).sent.extend([intercom["user_hash"], payload["zendesk"]["jwt"]])
+
+    def test_me_holds_every_vendors_token_for_the_user(self, report: Server) -> None:
+        client, user = self.login(report)
+        self.check_payload(self.payload_of(client.get("/me")), user, "web")
+
+    def test_me_signs_with_the_platforms_keys(self, report: Server) -> None:
+        client, user = self.login(report)
+        answer = client.get("/me", {"X-UserHash-Platform": "ios"})
+        self.check_payload(self.payload_of(answer), user, "ios")
+
+    def test_a_platform_one_vendor_lacks_fails_in_its_slot(self, report: Server) -> None:
+        client, user = self.login(report)
+        platform = f"tv{secrets.token_hex(4)}"
+        answer = client.get("/me", {"X-UserHash-Platform": platform})
+        payload = self.payload_of(answer)
+        assert payload["intercom"] == {"error": "config_unknown_platform"}
+        assert "jwt" in payload["zendesk"]  # Zendesk's one key serves every platform
+        assert platform not in answer.text
+
+    def test_a_non_utf8_platform_is_one_nobody_has(self, report: Server) -> None:
+        client, _ = self.login(report)
+        answer = client.get("/me", {"X-UserHash-Platform": b"i\xffos"})
+        assert self.payload_of(answer)["intercom"] == {"error": "config_unknown_platform"}
+
+    def test_a_platform_no_vendor_serves_is_refused_without_echoing_it(self) -> None:
+        server = self.start_site(
+            site_env({**self.BASE, "enforcement": "report", "config": ONE_VENDOR})
+        )
+        try:
+            client, _ = self.login(server)
+            platform = f"tv{secrets.token_hex(4)}"
+            answer = client.get("/me", {"X-UserHash-Platform": platform})
+            assert answer.status == 400, answer.text
+            assert "unknown platform" in answer.text and platform not in answer.text
+        finally:
+            assert_nothing_leaked(server.stop(), SECRETS)
+
+    def test_me_is_empty_for_an_anonymous_visitor(self, report: Server) -> None:
+        assert self.payload_of(Client(report).get("/me")) is None
+
+    def test_me_is_empty_for_a_user_with_neither_id_nor_email(self, report: Server) -> None:
+        client, _ = self.login_without_identity(report)
+        assert self.payload_of(client.get("/me")) is None
+
+    def login_without_identity(self, server: Server) -> tuple:
+        """A logged-in user with neither an id nor an email."""
+        client = Client(server)
+        assert client.get("/test/login?user=-").status == 200  # "-": a user without fields
+        return client, None
+
+
+class PageContract(SiteContract):
+    """The payload in a page, for the frameworks that render templates (Django, Flask)."""
+
+    def page_payload(self, answer: Response) -> Any:
+        found = re.search(
+            r'<script type="application/json" id="userhash-payload"( nonce="[^"]*")?>(.*?)</script>',
+            answer.text,
+            re.DOTALL,
+        )
+        assert found, answer.text
+        return json.loads(found.group(2))
+
+    def test_the_page_embeds_the_payload(self, report: Server) -> None:
+        client, user = self.login(report)
+        answer = client.get("/page")
+        self.check_payload(self.page_payload(answer), user, "web")
+
+    def test_no_user_data_can_end_the_payloads_element(self, report: Server) -> None:
+        name = "x</script><script>alert(1)</script><!--&amp;"
+        client, user = self.login(report, name)
+        answer = client.get("/page")
+        assert "</script><script>alert(1)" not in answer.text
+        assert "<!--" not in answer.text
+        payload = self.page_payload(answer)
+        assert payload["intercom"]["user_id"] == name
+        self.check_payload(payload, user, "web")
+
+    def test_the_payloads_element_carries_the_csp_nonce(self, report: Server) -> None:
+        client, _ = self.login(report)
+        answer = client.get('/page?nonce=n0nce%22%3E')
+        assert 'id="userhash-payload" nonce="n0nce&quot;&gt;">' in answer.text
+
+    def test_an_anonymous_visitor_gets_the_page_without_a_payload(self, report: Server) -> None:
+        answer = Client(report).get("/page")
+        assert answer.status == 200 and "userhash-payload" not in answer.text
