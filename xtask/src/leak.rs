@@ -165,10 +165,12 @@ fn installed_jar_classpath(ctx: &Ctx) -> anyhow::Result<std::ffi::OsString> {
     Ok(std::env::join_paths(classpath)?)
 }
 
-/// The native methods of the JVM's direct path, as they appear in a Java stack.
-const DIRECT_PATH_FRAMES: [&str; 2] = [
-    "at dev.userhash.DirectSign.sign(Native Method)",
-    "at dev.userhash.DirectSign.signPacked(Native Method)",
+/// The native methods of the JVM's fast lane, as they appear in a Java stack.
+const DIRECT_PATH_FRAMES: [&str; 4] = [
+    "at dev.userhash.Lane.sign(Native Method)",
+    "at dev.userhash.Lane.signPacked(Native Method)",
+    "at dev.userhash.Lane.verify(Native Method)",
+    "at dev.userhash.Lane.check(Native Method)",
 ];
 
 /// The JVM's direct path under `-Xcheck:jni` (bindings/kotlin/tools/JniCheck.java). The JVM
@@ -338,7 +340,7 @@ WARNING in native method: JNI call made without checking exceptions when require
 \tat dev.userhash.Signer.uniffiCloneHandle(userhash.kt:2790)
 a token
 WARNING in native method: something else
-\tat dev.userhash.DirectSign.sign(Native Method)
+\tat dev.userhash.Lane.sign(Native Method)
 \tat dev.userhash.ExtensionsKt.sign(Extensions.kt:71)
 WARNING: JNI local refs: 33, exceeds capacity: 32
 \tat jdk.internal.loader.NativeLibraries.load(java.base@17.0.15/Native Method)

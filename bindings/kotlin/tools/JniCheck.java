@@ -55,8 +55,8 @@ public final class JniCheck {
                 "jni-check: " + signed + " signed, " + refused + " refused, " + batches + " batches");
     }
 
-    /** {@code DirectSign.available}: internal in Kotlin, a public static field in bytecode. */
+    /** {@code Lane.available}: internal in Kotlin, a public static field in bytecode. */
     private static boolean directPathAvailable() throws ReflectiveOperationException {
-        return Class.forName("dev.userhash.DirectSign").getField("available").getBoolean(null);
+        return Class.forName("dev.userhash.Lane").getField("available").getBoolean(null);
     }
 }

@@ -8,11 +8,8 @@
 //! string. The layout is the core's ([`userhash::PackedBatch`]); this module only encodes the
 //! result as text, the one encoder of it.
 
-use std::fmt::Write as _;
-
 use userhash::{
-    BatchFields, BatchOptions, BatchTokens, Identity as CoreIdentity, PackedBatch,
-    Signer as CoreSigner,
+    BatchFields, BatchOptions, Identity as CoreIdentity, PackedBatch, Signer as CoreSigner,
 };
 
 use crate::lane::generated_call;
@@ -48,9 +45,6 @@ impl From<PackedFields> for BatchFields {
     }
 }
 
-/// Marks a failure line in [`Signer::sign_packed`]'s result; no token contains it.
-const FAILURE_MARK: char = '!';
-
 #[uniffi::export]
 impl Signer {
     /// Signs many identities at once, on every core; the fast path behind the bindings'
@@ -64,9 +58,10 @@ impl Signer {
     ///
     /// The result is text, one line per item in input order, each ending in `\n`: the item's
     /// token, or an empty line where the item could not be signed. After them comes one line
-    /// per failed item, in input order: `!`, the item's index in decimal, a space, and its error
-    /// code as `error_code_name` spells it (`!3 empty_field`). Tokens are ASCII and never contain
-    /// `\n` or `!`.
+    /// per failed item, in input order: `!`, the item's index in decimal, a space, its error
+    /// code as `error_code_name` spells it, a space and the message (`!3 empty_field the user_id
+    /// is empty; ...`): the fast lane's batch text. Tokens are ASCII and never contain `\n` or
+    /// `!`.
     ///
     /// Each item is signed exactly as `sign_at` signs it at the batch's one time: the clock is
     /// read once per call, for schemes whose tokens carry a time. An item that cannot be signed
@@ -157,25 +152,7 @@ pub(crate) fn sign_to_text(
         at: None,
     };
     let tokens = signer.sign_packed(batch, options)?;
-    Ok(packed_text(tokens))
-}
-
-/// A signed batch as text: its token lines, then one `!<index> <code>` line per failure.
-pub(crate) fn packed_text(tokens: BatchTokens) -> String {
-    let BatchTokens {
-        lines: mut text,
-        failures,
-    } = tokens;
-    for failure in failures {
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            text,
-            "{FAILURE_MARK}{} {}",
-            failure.index,
-            failure.error.kind().code()
-        );
-    }
-    text
+    Ok(crate::lane::packed_text(tokens))
 }
 
 #[cfg(test)]

@@ -1,35 +1,25 @@
-//! The JVM's direct path: two JNI functions in the same library, behind the Kotlin binding's
-//! `Signer.sign(userId, email)` and `signMany` (bindings/kotlin/src/main/kotlin/dev/userhash/
-//! DirectSign.kt).
+//! The fast lane's face to the JVM: JNI functions over the same lane operations as the C symbols
+//! (`lane.rs`), behind the Kotlin binding's `Signer.sign`, `signMany`, `Verifier.verify` /
+//! `verifyAt` and `Gate.check` / `checkAt` (bindings/kotlin/src/main/kotlin/dev/userhash/Lane.kt).
 //!
-//! Why it exists: uniffi's Kotlin bindings call through JNA, and every call builds JNA
-//! `Structure`s, clones the object's handle in a second native call and frees the returned
-//! buffer in a third, some 40 µs in all where the HMAC takes well under 1 µs
-//! (docs/benchmarks.md). A JNI call costs tens of nanoseconds, reads the `String` arguments
-//! straight from the JVM and builds the result there.
+//! Why JNI: uniffi's Kotlin bindings call through JNA, tens of microseconds a call, where the
+//! HMAC takes well under one; a JNI call costs tens of nanoseconds, reads the `String` arguments
+//! in place and makes the answer in the JVM. JNI runs on every Java the jar supports (17+); the
+//! Foreign Function & Memory API needs 22+ (docs/benchmarks.md has the measured choice).
 //!
-//! What it is not: a second implementation. Each function signs through the core exactly as the
-//! uniffi export it mirrors ([`Signer::sign`](crate::Signer::sign), and
-//! [`Signer::sign_packed`](crate::Signer::sign_packed) through the same `Layout` and
-//! `sign_layout`). Neither builds an exception: when anything is not as expected (a signing
-//! error, a lone surrogate, an argument longer than the fast path reads, a pending Java
-//! exception, a panic) it *declines* by returning `null`, and the Kotlin caller falls back to the
-//! generated uniffi call, which signs or throws the typed `UserHashException` exactly as it always
-//! has. So errors keep their behaviour and messages, and a decline costs only speed.
+//! What it is not: a second implementation. Each function answers the lane's text for the call
+//! (a token, the verify or gate text, or `!<code> <message>`), made by the same `lane::Held`
+//! operation the C symbols use, and the Kotlin side parses it and raises from the code in one
+//! place. Handles are the lane's own (`lane_handle()`), never uniffi's.
 //!
-//! The handle is uniffi's: `Arc::into_raw(Arc<Signer>)` (uniffi_core's `Handle::from_arc`),
-//! borrowed for the call without a clone. The Kotlin side keeps it alive by holding the object's
-//! call counter for the duration of the call, as the generated `callWithHandle` does.
-//!
-//! The functions carry their JNI names, but the JVM binds them through
-//! [`userhash_ffi_jni_register`] (JNI `RegisterNatives`), which the Kotlin side calls once through
-//! JNA: loading the library a second time with `System.load` is not possible when JNA has
-//! extracted it from the jar (it deletes the file once loaded), and would not be the same copy.
+//! The functions are bound with JNI `RegisterNatives` by [`userhash_ffi_jni_register`], which the
+//! Kotlin side calls once through JNA: loading the library a second time with `System.load` is
+//! not possible when JNA has extracted it from the jar (it deletes the file once loaded), and
+//! would not be the same copy. The Kotlin methods they bind are private, so no caller outside
+//! the binding can pass them an arbitrary handle.
 
-// This module is the one place in the workspace with unsafe code (the workspace denies it, and
-// every other crate forbids it): JNI has no safe interface short of a wrapper crate with a
-// runtime of its own, and the point here is to call the JVM's function table directly. Each
-// unsafe block says why it holds.
+// JNI has no safe interface short of a wrapper crate with a runtime of its own, and the point
+// here is to call the JVM's function table directly. Each unsafe block says why it holds.
 #![allow(unsafe_code)]
 
 use std::cell::RefCell;
@@ -38,72 +28,192 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
 use jni_sys::{
-    JNI_ERR, JNIEnv, JNINativeInterface__1_4, JNINativeMethod, jbyte, jbyteArray, jclass, jint,
-    jlong, jobject, jsize, jstring,
+    JNI_ERR, JNIEnv, JNINativeInterface__1_4, JNINativeMethod, jboolean, jbyte, jbyteArray, jclass,
+    jint, jlong, jobject, jsize, jstring,
 };
-use userhash::{Identity as CoreIdentity, MAX_IDENTIFIER_BYTES};
+use userhash::PackedBatch;
 
-use userhash::{BatchFields, PackedBatch};
+use crate::lane::{self, Answer, Failure, Held, LANE_VERSION};
 
-use crate::Signer;
-use crate::bulk::sign_to_text;
-
-/// The most UTF-16 units the direct path reads from one argument (into a reused buffer).
-/// Each unit becomes at least one byte of UTF-8, so a longer string is over the core's
-/// [`MAX_IDENTIFIER_BYTES`] and can only fail (or be a field the scheme ignores): the fast path
-/// leaves it to the generated call.
-const MAX_UTF16_UNITS: usize = MAX_IDENTIFIER_BYTES;
-
-/// What one thread reuses from call to call, so that signing allocates nothing but the result.
+/// What one thread reuses from call to call: the UTF-16 of the arguments as read from the JVM.
+#[derive(Default)]
 struct Scratch {
-    /// One argument's UTF-16, as read from the JVM (`MAX_UTF16_UNITS` long).
-    units: Box<[u16]>,
-    /// The identity, its fields transcoded to UTF-8.
-    identity: CoreIdentity,
-    /// The token, NUL-terminated while it is handed to the JVM.
-    token: String,
+    units: [Vec<u16>; 4],
 }
 
 thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
-        units: vec![0; MAX_UTF16_UNITS].into_boxed_slice(),
-        identity: CoreIdentity::default(),
-        token: String::with_capacity(128),
-    });
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// `DirectSign.sign(handle, userId, email)`: the token the uniffi `Signer::sign` returns for the
-/// identity (a `null` string is an absent field), or `null` to decline.
+/// A Java string argument as UTF-8 (`None` for null), or the lane's `not_utf8` failure for a lone
+/// surrogate.
+fn text(units: Option<&[u16]>, what: &str) -> Result<Option<String>, Failure> {
+    units
+        .map(|units| {
+            char::decode_utf16(units.iter().copied())
+                .collect::<Result<String, _>>()
+                .map_err(|_| Failure::not_utf8(what))
+        })
+        .transpose()
+}
+
+/// Runs a lane operation with up to four Java strings read as UTF-8; the answer's text, or
+/// `None` when the JVM failed (an exception is pending and the JVM raises it on return).
+fn with_strings(
+    env: &Env,
+    strings: [jstring; 4],
+    names: [&str; 4],
+    call: impl FnOnce([Option<String>; 4]) -> Answer,
+) -> Option<String> {
+    SCRATCH
+        .try_with(|scratch| {
+            let mut scratch = scratch.try_borrow_mut().ok()?;
+            let mut read: [Option<String>; 4] = Default::default();
+            let mut failure = None;
+            for ((string, units), (slot, name)) in strings
+                .into_iter()
+                .zip(scratch.units.iter_mut())
+                .zip(read.iter_mut().zip(names))
+            {
+                let units = env.read_utf16(string, units).ok()?;
+                match text(units, name) {
+                    Ok(value) => *slot = value,
+                    Err(error) => failure = failure.or(Some(error)),
+                }
+            }
+            Some(lane::text(match failure {
+                Some(failure) => Err(failure),
+                None => call(read),
+            }))
+        })
+        .ok()
+        .flatten()
+}
+
+/// The lane's object behind a handle.
+fn held<'a>(handle: jlong) -> Result<&'a Held, Failure> {
+    // SAFETY: the Kotlin side passes only handles from `lane_handle()` that it keeps alive for
+    // the call (the binding's private methods are the only callers).
+    unsafe { lane::abi::held(handle as u64) }
+}
+
+/// Shared by every native: the call's environment, inside `catch_unwind`; a null result (the
+/// JVM failed, an exception is pending) or a panic returns null.
 ///
 /// # Safety
-/// Only the JVM calls this, as the native method `dev.userhash.DirectSign.sign`: `env` is the
-/// calling thread's JNI environment, `user_id` and `email` are `null` or local references to
-/// `String`s, and `handle` is the handle of a live uniffi `Signer` that the caller keeps alive
-/// until this returns.
-#[unsafe(no_mangle)]
-pub unsafe extern "system" fn Java_dev_userhash_DirectSign_sign(
+/// `env` is the environment the JVM passed to the native call running on this thread.
+unsafe fn jni_call(env: *mut JNIEnv, body: impl FnOnce(&Env) -> jobject) -> jobject {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the environment is this call's own (the function's contract).
+        let env = unsafe { Env::new(env) }?;
+        Some(body(&env))
+    }));
+    result.ok().flatten().unwrap_or(ptr::null_mut())
+}
+
+/// `Lane.sign(handle, userId, email)`: the token, or `!<code> <message>`.
+///
+/// # Safety
+/// Only the JVM calls this, as the private native `dev.userhash.Lane.sign`.
+unsafe extern "system" fn sign(
     env: *mut JNIEnv,
     _class: jclass,
     handle: jlong,
     user_id: jstring,
     email: jstring,
 ) -> jstring {
-    // SAFETY: the JVM passes this call's own environment, and the caller keeps the handle's
-    // signer alive until this returns (the function's contract).
-    unsafe { direct_call(env, handle, |env, signer| sign(env, signer, user_id, email)) }
+    let body = |env: &Env| {
+        let strings = [user_id, email, ptr::null_mut(), ptr::null_mut()];
+        let names = ["user_id", "email", "", ""];
+        let answer = with_strings(env, strings, names, |[user_id, email, _, _]| {
+            held(handle)?.sign(&userhash::Identity::new(user_id, email))
+        });
+        answer.map_or(ptr::null_mut(), |answer| env.string(&answer))
+    };
+    // SAFETY: the JVM's own environment for this call.
+    unsafe { jni_call(env, body) }
 }
 
-/// `DirectSign.signPacked(handle, fields, data, dataLength, lengths, lengthsLength)`: the text
-/// the uniffi `Signer::sign_packed` returns for the same batch, as a Java `byte[]`, or `null` to
-/// decline. `fields` is the `PackedFields` ordinal (0 user id, 1 email, 2 both); `data` and
-/// `lengths` are **direct** `ByteBuffer`s, read from their start for `dataLength` and
-/// `lengthsLength` bytes without a copy.
+/// `Lane.verify(handle, userId, email, token, label, now, hasNow)`: the lane's verify text, as
+/// UTF-8 bytes.
 ///
 /// # Safety
-/// As [`Java_dev_userhash_DirectSign_sign`]; in addition `data` and `lengths` are `null` or local
-/// references to `ByteBuffer`s that no thread writes to until this returns.
-#[unsafe(no_mangle)]
-pub unsafe extern "system" fn Java_dev_userhash_DirectSign_signPacked(
+/// Only the JVM calls this, as the private native `dev.userhash.Lane.verify`.
+#[allow(clippy::too_many_arguments)]
+unsafe extern "system" fn verify(
+    env: *mut JNIEnv,
+    _class: jclass,
+    handle: jlong,
+    user_id: jstring,
+    email: jstring,
+    token: jstring,
+    label: jstring,
+    now: jlong,
+    has_now: jboolean,
+) -> jbyteArray {
+    let body = |env: &Env| {
+        let strings = [user_id, email, token, label];
+        let names = ["user_id", "email", "token", "label"];
+        let answer = with_strings(env, strings, names, |[user_id, email, token, label]| {
+            let identity = userhash::Identity::new(user_id, email);
+            let now = has_now.then_some(now as u64);
+            held(handle)?.verify(
+                &identity,
+                token.as_deref().unwrap_or_default(),
+                label.as_deref(),
+                now,
+            )
+        });
+        answer
+            .and_then(|answer| env.byte_array(answer.as_bytes()))
+            .unwrap_or(ptr::null_mut())
+    };
+    // SAFETY: the JVM's own environment for this call.
+    unsafe { jni_call(env, body) }
+}
+
+/// `Lane.check(handle, userId, email, token, label, now, hasNow)`: the lane's gate text, as UTF-8
+/// bytes.
+///
+/// # Safety
+/// Only the JVM calls this, as the private native `dev.userhash.Lane.check`.
+#[allow(clippy::too_many_arguments)]
+unsafe extern "system" fn check(
+    env: *mut JNIEnv,
+    _class: jclass,
+    handle: jlong,
+    user_id: jstring,
+    email: jstring,
+    token: jstring,
+    label: jstring,
+    now: jlong,
+    has_now: jboolean,
+) -> jbyteArray {
+    let body = |env: &Env| {
+        let strings = [user_id, email, token, label];
+        let names = ["user_id", "email", "token", "label"];
+        let answer = with_strings(env, strings, names, |[user_id, email, token, label]| {
+            let identity = userhash::Identity::new(user_id, email);
+            let now = has_now.then_some(now as u64);
+            held(handle)?.check(&identity, token.as_deref(), label.as_deref(), now)
+        });
+        answer
+            .and_then(|answer| env.byte_array(answer.as_bytes()))
+            .unwrap_or(ptr::null_mut())
+    };
+    // SAFETY: the JVM's own environment for this call.
+    unsafe { jni_call(env, body) }
+}
+
+/// `Lane.signPacked(handle, fields, data, dataLength, lengths, lengthsLength)`: the lane's batch
+/// text (the clock read once), as bytes. `data` and `lengths` are direct `ByteBuffer`s read from
+/// their start without a copy.
+///
+/// # Safety
+/// Only the JVM calls this, as the private native `dev.userhash.Lane.signPacked`; no thread
+/// writes to the buffers until it returns.
+#[allow(clippy::too_many_arguments)]
+unsafe extern "system" fn sign_packed(
     env: *mut JNIEnv,
     _class: jclass,
     handle: jlong,
@@ -113,77 +223,89 @@ pub unsafe extern "system" fn Java_dev_userhash_DirectSign_signPacked(
     lengths: jobject,
     lengths_length: jint,
 ) -> jbyteArray {
-    let body = |env: &Env, signer: &Signer| {
-        let fields = BatchFields::from_code(u32::try_from(fields).ok()?)?;
+    let body = |env: &Env| {
         // SAFETY: the caller writes to neither buffer until this returns (the contract).
-        let data = unsafe { env.direct_bytes(data, data_length) }?;
-        // SAFETY: as for `data`.
-        let lengths = unsafe { env.direct_bytes(lengths, lengths_length) }?;
-        let batch = PackedBatch::from_lengths(fields, data, lengths).ok()?;
-        env.byte_array(sign_to_text(&signer.inner, &batch, 0).ok()?.as_bytes())
+        let (data, lengths) = unsafe {
+            (
+                env.direct_bytes(data, data_length),
+                env.direct_bytes(lengths, lengths_length),
+            )
+        };
+        let answer = match (data, lengths) {
+            (Some(data), Some(lengths)) => {
+                let batch = lane::batch_fields(u32::try_from(fields).unwrap_or(u32::MAX))
+                    .and_then(|fields| PackedBatch::from_lengths(fields, data, lengths));
+                held(handle).and_then(|held| held.sign_packed(batch, 0, None))
+            }
+            _ => Err(Failure::malformed(
+                "the buffers are not direct, or shorter than said",
+            )),
+        };
+        env.byte_array(lane::text(answer).as_bytes())
+            .unwrap_or(ptr::null_mut())
     };
-    // SAFETY: as in `Java_dev_userhash_DirectSign_sign`.
-    unsafe { direct_call(env, handle, body) }
+    // SAFETY: the JVM's own environment for this call.
+    unsafe { jni_call(env, body) }
 }
 
-/// What both native methods share: `body` runs with the call's environment and the signer
-/// behind `handle`, inside `catch_unwind`; any `None`, a bad handle, a pending exception or a
-/// panic becomes `null`, the decline.
+/// `Lane.generatedCalls()`: the lane's count of generated calls, for the guard tests.
+extern "system" fn generated_calls(_env: *mut JNIEnv, _class: jclass) -> jlong {
+    lane::generated_calls() as jlong
+}
+
+/// `Lane.release(handle)`.
 ///
 /// # Safety
-/// `env` is the environment the JVM passed to the native call running on this thread, and
-/// `handle` is the handle of a live uniffi `Signer` that the caller keeps alive until this
-/// returns.
-unsafe fn direct_call(
-    env: *mut JNIEnv,
-    handle: jlong,
-    body: impl FnOnce(&Env, &Signer) -> Option<jobject>,
-) -> jobject {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: the environment is this call's own (the function's contract).
-        let env = unsafe { Env::new(env) }?;
-        let signer = signer_pointer(handle)?;
-        // SAFETY: the pointer is uniffi's `Arc::into_raw` of a live `Signer` (checked non-null
-        // and aligned), and the Kotlin caller holds the object's call counter until this
-        // returns, so the `Arc` cannot be freed while it is borrowed here.
-        let signer = unsafe { &*signer };
-        body(&env, signer)
-    }));
-    result.ok().flatten().unwrap_or(ptr::null_mut())
+/// Only the JVM calls this, once per handle, from the binding's cleaner.
+unsafe extern "system" fn release(_env: *mut JNIEnv, _class: jclass, handle: jlong) {
+    // SAFETY: the handle came from `lane_handle()` and is released once (the contract).
+    unsafe { lane::abi::userhash_lane_release(handle as u64) }
 }
 
-/// The class whose native methods [`userhash_ffi_jni_register`] binds.
-const CLASS: &CStr = c"dev/userhash/DirectSign";
+/// `Lane.version()`: [`LANE_VERSION`].
+extern "system" fn version(_env: *mut JNIEnv, _class: jclass) -> jint {
+    jint::try_from(LANE_VERSION).unwrap_or(0)
+}
+
+/// The class whose private native methods [`userhash_ffi_jni_register`] binds.
+const CLASS: &CStr = c"dev/userhash/Lane";
 
 /// The native methods of [`CLASS`]: name, JNI signature, function.
-fn natives() -> [(&'static CStr, &'static CStr, *mut c_void); 2] {
+fn natives() -> [(&'static CStr, &'static CStr, *mut c_void); 7] {
     [
         (
             c"sign",
             c"(JLjava/lang/String;Ljava/lang/String;)Ljava/lang/String;",
-            Java_dev_userhash_DirectSign_sign as *mut c_void,
+            sign as *mut c_void,
+        ),
+        (
+            c"verify",
+            c"(JLjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;JZ)[B",
+            verify as *mut c_void,
+        ),
+        (
+            c"check",
+            c"(JLjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;JZ)[B",
+            check as *mut c_void,
         ),
         (
             c"signPacked",
             c"(JILjava/nio/ByteBuffer;ILjava/nio/ByteBuffer;I)[B",
-            Java_dev_userhash_DirectSign_signPacked as *mut c_void,
+            sign_packed as *mut c_void,
         ),
+        (c"generatedCalls", c"()J", generated_calls as *mut c_void),
+        (c"release", c"(J)V", release as *mut c_void),
+        (c"version", c"()I", version as *mut c_void),
     ]
 }
 
-/// Binds the native methods of `dev.userhash.DirectSign` to the two functions above (JNI
-/// `RegisterNatives`); `JNI_OK` (0), or a negative JNI error code with no exception left pending.
-///
-/// Why not `System.load`: when the library comes from the jar, JNA extracts it to a temporary
-/// file, loads it and deletes the file at once, so the JVM has no file to load; and loading a
-/// second copy would give the JNI functions a library of their own. So the Kotlin side calls this
-/// once through JNA, on the library JNA already loaded, as a direct-mapped method with JNA's
-/// `JNIEnv.CURRENT`.
+/// Binds the private native methods of `dev.userhash.Lane` (JNI `RegisterNatives`); `JNI_OK`
+/// (0), or a negative JNI error code with no exception left pending.
 ///
 /// # Safety
 /// Only JNA calls this, from a direct-mapped native method of a class whose class loader sees
-/// `dev.userhash.DirectSign` (JNI `FindClass` uses the calling native method's loader): `env` is
-/// the calling thread's JNI environment.
+/// `dev.userhash.Lane` (JNI `FindClass` uses the calling native method's loader): `env` is the
+/// calling thread's JNI environment.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn userhash_ffi_jni_register(env: *mut JNIEnv) -> jint {
     let registered = catch_unwind(AssertUnwindSafe(|| {
@@ -192,59 +314,6 @@ pub unsafe extern "C" fn userhash_ffi_jni_register(env: *mut JNIEnv) -> jint {
         Some(env.register_natives(CLASS, &natives()))
     }));
     registered.ok().flatten().unwrap_or(JNI_ERR)
-}
-
-/// Signs one identity read from two Java strings, as the uniffi `Signer::sign` does, and returns
-/// the token as a new Java `String`.
-fn sign(env: &Env, signer: &Signer, user_id: jstring, email: jstring) -> Option<jstring> {
-    SCRATCH
-        .try_with(|scratch| {
-            let mut scratch = scratch.try_borrow_mut().ok()?;
-            let Scratch {
-                units,
-                identity,
-                token,
-            } = &mut *scratch;
-            set_utf16(&mut identity.user_id, env.read_utf16(user_id, units)?)?;
-            set_utf16(&mut identity.email, env.read_utf16(email, units)?)?;
-            signer.inner.sign_into(identity, token).ok()?;
-            env.ascii_string(token)
-        })
-        .ok()
-        .flatten()
-}
-
-/// The `Signer` behind a uniffi handle, if the handle can be one: uniffi's Rust handles are
-/// `Arc::into_raw` pointers, so never 0 and never odd (foreign handles have the low bit set), and
-/// aligned for a `Signer`. The pointer is not dereferenced here.
-fn signer_pointer(handle: jlong) -> Option<*const Signer> {
-    // A jlong holds the u64 handle's bits; on a 32-bit JVM a handle above usize::MAX is no pointer.
-    let address = usize::try_from(handle as u64).ok()?;
-    // uniffi made the handle with `ptr as u64`, exposing the pointer's provenance.
-    let pointer = ptr::with_exposed_provenance::<Signer>(address);
-    (address != 0 && address & 1 == 0 && pointer.is_aligned()).then_some(pointer)
-}
-
-/// Puts a field given as UTF-16 (`None`: absent) into a reused field of the identity, as UTF-8;
-/// `None` for a lone surrogate.
-fn set_utf16(slot: &mut Option<String>, units: Option<&[u16]>) -> Option<()> {
-    match units {
-        None => {
-            *slot = None;
-            Some(())
-        }
-        Some(units) => utf16_into(units, slot.get_or_insert_with(String::new)),
-    }
-}
-
-/// Transcodes UTF-16 `units` into `out` (replacing its contents) as UTF-8; `None` for a lone
-/// surrogate, which has no UTF-8 form (the generated bindings refuse it too).
-fn utf16_into(units: &[u16], out: &mut String) -> Option<()> {
-    out.clear();
-    for char in char::decode_utf16(units.iter().copied()) {
-        out.push(char.ok()?);
-    }
-    Some(())
 }
 
 /// The JNI environment of the current native call.
@@ -316,37 +385,54 @@ impl Env {
         unsafe { (self.functions().ExceptionCheck)(self.raw) }
     }
 
-    /// The UTF-16 of the Java string `string`, read into `units`: `Some(None)` for `null`, `None`
-    /// to decline (longer than `units`, or a JVM error).
-    fn read_utf16<'u>(&self, string: jstring, units: &'u mut [u16]) -> Option<Option<&'u [u16]>> {
+    /// The UTF-16 of the Java string `string`, read into `units` (grown to fit): `Ok(None)` for
+    /// `null`, `Err(())` when the JVM failed (an exception is then pending).
+    fn read_utf16<'u>(
+        &self,
+        string: jstring,
+        units: &'u mut Vec<u16>,
+    ) -> Result<Option<&'u [u16]>, ()> {
         if string.is_null() {
-            return Some(None);
+            return Ok(None);
         }
         // SAFETY: `string` is a non-null local reference to a String, alive for the call.
         let length = unsafe { (self.functions().GetStringLength)(self.raw, string) };
-        let units = units.get_mut(..usize::try_from(length).ok()?)?;
+        let count = usize::try_from(length).map_err(|_| ())?;
+        if units.len() < count {
+            units.resize(count, 0);
+        }
+        let units = units.get_mut(..count).ok_or(())?;
         // SAFETY: the region [0, length) lies within the string, and `units` holds exactly
         // `length` jchars (u16) to write it to.
         unsafe {
             (self.functions().GetStringRegion)(self.raw, string, 0, length, units.as_mut_ptr());
         }
-        (!self.exception_pending()).then_some(Some(units))
+        if self.exception_pending() {
+            return Err(());
+        }
+        Ok(Some(units))
     }
 
-    /// A new Java `String` holding `text`, which must be ASCII without NUL (then its modified
-    /// UTF-8, what NewStringUTF reads, is the same bytes); `None` for other text or when the JVM
-    /// cannot allocate (an OutOfMemoryError is then pending).
-    fn ascii_string(&self, text: &mut String) -> Option<jstring> {
-        if !text.bytes().all(|byte| byte != 0 && byte.is_ascii()) {
-            return None;
+    /// A new Java `String` holding `text`: ASCII without NUL through NewStringUTF (whose modified
+    /// UTF-8 is then the same bytes), anything else through its UTF-16; null when the JVM cannot
+    /// allocate (an OutOfMemoryError is then pending).
+    fn string(&self, text: &str) -> jstring {
+        if text.bytes().all(|byte| byte != 0 && byte.is_ascii()) {
+            let mut bytes = Vec::with_capacity(text.len() + 1);
+            bytes.extend_from_slice(text.as_bytes());
+            bytes.push(0);
+            // SAFETY: `bytes` is NUL-terminated with no NUL before, and valid modified UTF-8
+            // (ASCII); the JVM copies it before returning.
+            return unsafe {
+                (self.functions().NewStringUTF)(self.raw, bytes.as_ptr().cast::<c_char>())
+            };
         }
-        text.push('\0');
-        // SAFETY: `text` is NUL-terminated just above, with no NUL before, and valid modified
-        // UTF-8 (ASCII); the JVM copies it before returning.
-        let string =
-            unsafe { (self.functions().NewStringUTF)(self.raw, text.as_ptr().cast::<c_char>()) };
-        text.pop();
-        (!string.is_null()).then_some(string)
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let Ok(length) = jsize::try_from(units.len()) else {
+            return ptr::null_mut();
+        };
+        // SAFETY: `units` holds `length` UTF-16 units; the JVM copies them before returning.
+        unsafe { (self.functions().NewString)(self.raw, units.as_ptr(), length) }
     }
 
     /// A new Java `byte[]` holding `bytes`; `None` when over a Java array's limit or the JVM
@@ -409,94 +495,24 @@ impl Env {
 mod tests {
     use super::*;
 
-    fn utf8(units: &[u16]) -> Option<String> {
-        let mut out = "stale".to_owned();
-        utf16_into(units, &mut out).map(|()| out)
-    }
-
     #[test]
-    fn utf16_becomes_utf8_exactly() {
-        for text in ["", "42", "nul\0inside", "new\nline\r\n", "Zoë ✓ 😀", "𝄞𝄞"] {
-            let units: Vec<u16> = text.encode_utf16().collect();
-            assert_eq!(utf8(&units).as_deref(), Some(text), "{text:?}");
+    fn utf16_becomes_utf8_exactly_and_lone_surrogates_fail() {
+        for value in ["", "42", "nul\0inside", "new\nline\r\n", "Zoë ✓ 😀", "𝄞𝄞"] {
+            let units: Vec<u16> = value.encode_utf16().collect();
+            assert_eq!(text(Some(&units), "user_id"), Ok(Some(value.to_owned())));
         }
-    }
-
-    #[test]
-    fn lone_surrogates_decline() {
+        assert_eq!(text(None, "email"), Ok(None));
         for units in [
             &[0xD800][..],
             &[0x61, 0xDC00],
             &[0xD83D, 0x61],
             &[0xDE00, 0xD83D],
         ] {
-            assert_eq!(utf8(units), None, "{units:x?}");
+            let failure = text(Some(units), "user_id").unwrap_err();
+            assert!(
+                failure.text().starts_with("!not_utf8 the user_id"),
+                "{units:x?}"
+            );
         }
-    }
-
-    #[test]
-    fn the_buffer_holds_every_signable_identifier() {
-        // Each UTF-16 unit is at least one UTF-8 byte: a longer string is always too long.
-        let longest = "x".repeat(MAX_IDENTIFIER_BYTES);
-        assert_eq!(longest.encode_utf16().count(), MAX_UTF16_UNITS);
-    }
-
-    #[test]
-    fn fields_read_as_utf16_sign_as_the_uniffi_sign() {
-        let texts = [
-            Some("42"),
-            Some("nul\0inside"),
-            Some("Zoë ✓ 😀"),
-            Some(""),
-            None,
-            Some(" 42 "),
-        ];
-        for scheme in ["intercom", "helpshift", "help-scout", "gleap"] {
-            let signer = signer(scheme);
-            let mut identity = CoreIdentity::default();
-            let mut token = String::new();
-            for user_id in texts {
-                for email in [None, Some("ada@example.com"), Some("")] {
-                    let utf16 = |text: Option<&str>| {
-                        text.map(|text| text.encode_utf16().collect::<Vec<_>>())
-                    };
-                    let (user_id16, email16) = (utf16(user_id), utf16(email));
-                    set_utf16(&mut identity.user_id, user_id16.as_deref()).unwrap();
-                    set_utf16(&mut identity.email, email16.as_deref()).unwrap();
-                    let fast = signer
-                        .inner
-                        .sign_into(&identity, &mut token)
-                        .map(|()| token.clone());
-                    let slow = signer.sign(crate::Identity {
-                        user_id: user_id.map(str::to_owned),
-                        email: email.map(str::to_owned),
-                    });
-                    assert_eq!(fast.ok(), slow.ok(), "{scheme} {user_id:?} {email:?}");
-                }
-            }
-        }
-    }
-
-    fn signer(scheme: &str) -> std::sync::Arc<Signer> {
-        Signer::new(
-            crate::Scheme::by_name(scheme.to_owned()).unwrap(),
-            "5ec2e7".to_owned(),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn only_plausible_handles_are_used() {
-        let raw = std::sync::Arc::into_raw(signer("intercom"));
-        let handle = raw as jlong;
-        assert_eq!(signer_pointer(handle), Some(raw));
-        assert_eq!(signer_pointer(0), None);
-        assert_eq!(signer_pointer(handle + 1), None, "odd: a foreign handle");
-        if align_of::<Signer>() > 2 {
-            assert_eq!(signer_pointer(handle + 2), None, "misaligned");
-        }
-        assert_eq!(signer_pointer(-1), None);
-        // SAFETY: `raw` came from `Arc::into_raw` just above and is released once.
-        drop(unsafe { std::sync::Arc::from_raw(raw) });
     }
 }

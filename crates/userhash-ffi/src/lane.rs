@@ -33,7 +33,7 @@
 //!
 //! The C symbols are in `lane/abi.rs`; the JVM reaches the same operations through `jni.rs`.
 
-mod abi;
+pub(crate) mod abi;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -108,6 +108,23 @@ impl Failure {
         }
     }
 
+    /// The failure of a text argument that is not UTF-8 (or, from the JVM, holds a lone
+    /// surrogate).
+    pub(crate) fn not_utf8(what: &str) -> Failure {
+        Failure {
+            code: "not_utf8",
+            message: format!("the {what} is not valid UTF-8 text"),
+        }
+    }
+
+    /// The failure of batch buffers that cannot be read.
+    pub(crate) fn malformed(why: &str) -> Failure {
+        CoreError::MalformedBatch {
+            reason: why.to_owned(),
+        }
+        .into()
+    }
+
     /// `!<code> <message>`, the text of a failed call.
     pub(crate) fn text(&self) -> String {
         format!("{FAILURE_MARK}{} {}", self.code, self.message)
@@ -122,12 +139,7 @@ pub(crate) fn text(answer: Answer) -> String {
 /// A text argument: absent (`None`), or bytes that must be UTF-8.
 pub(crate) fn utf8<'a>(bytes: Option<&'a [u8]>, what: &str) -> Result<Option<&'a str>, Failure> {
     bytes
-        .map(|bytes| {
-            std::str::from_utf8(bytes).map_err(|_| Failure {
-                code: "not_utf8",
-                message: format!("the {what} is not valid UTF-8 text"),
-            })
-        })
+        .map(|bytes| std::str::from_utf8(bytes).map_err(|_| Failure::not_utf8(what)))
         .transpose()
 }
 

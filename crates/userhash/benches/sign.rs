@@ -83,6 +83,17 @@ fn single(c: &mut Criterion) {
     group.bench_function("userhash/sign_at_timestamped", |b| {
         b.iter(|| jimo.sign_at(black_box(&identity), black_box(1_741_761_604)))
     });
+    // Verification of a genuine token under a one-key keyring: the bindings' verify rows are
+    // read against it.
+    let scheme = Scheme::by_name("intercom").unwrap();
+    let keyring = Keyring::new()
+        .with("web", Secret::for_scheme(&scheme, SECRET).unwrap())
+        .unwrap();
+    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let token = intercom.sign(&identity).unwrap();
+    group.bench_function("userhash/verify", |b| {
+        b.iter(|| verifier.verify(black_box(&identity), black_box(&token)))
+    });
     group.finish();
 }
 

@@ -45,7 +45,7 @@ unsafe fn bytes<'a>(pointer: *const u8, length: usize) -> Option<&'a [u8]> {
 ///
 /// # Safety
 /// `handle` came from a `lane_handle()` call and has not been released.
-unsafe fn held<'a>(handle: u64) -> Result<&'a Held, Failure> {
+pub(crate) unsafe fn held<'a>(handle: u64) -> Result<&'a Held, Failure> {
     let pointer = usize::try_from(handle).unwrap_or(0) as *const Held;
     if pointer.is_null() || !pointer.is_aligned() {
         return Err(Failure::lane("not a lane handle"));

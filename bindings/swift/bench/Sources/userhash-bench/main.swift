@@ -98,6 +98,19 @@ results["swift_hmac_hex"] = median(items: calls) {
 results["sign"] = try median(items: calls) {
     for _ in 0..<calls { _ = try signer.sign(identity: identity) }
 }
+let token = try signer.sign(identity: identity)
+let verifier = try Verifier(keyring: Keyring(scheme: "intercom").withKeys(["web": secret]))
+let gate = try Gate(verifier: verifier, enforcement: .enforce)
+guard try verifier.verify(identity: identity, token: token).label == "web",
+      try gate.check(identity: identity, token: token).allowed else {
+    fatalError("verification disagrees")
+}
+results["verify"] = try median(items: calls) {
+    for _ in 0..<calls { _ = try verifier.verify(identity: identity, token: token) }
+}
+results["check"] = try median(items: calls) {
+    for _ in 0..<calls { _ = try gate.check(identity: identity, token: token) }
+}
 results["fingerprint_call"] = try median(items: calls) {
     for _ in 0..<calls { _ = try signer.fingerprint() }
 }

@@ -62,10 +62,10 @@ fun Keyring.Companion.of(scheme: Scheme, vararg keys: Pair<String, String>): Key
 }
 
 /**
- * The token for this identity, what `sign(Identity(userId, email))` returns, through a direct JNI
- * call: a few hundred nanoseconds, within 2× of a reused `javax.crypto.Mac`, where the
- * generated `sign(identity)` takes tens of microseconds through JNA (figures in
- * docs/benchmarks.md). Give the fields the scheme signs: the user id, the email, or both.
+ * The token for this identity, what `sign(Identity(userId, email))` returns, through the fast
+ * lane (one JNI call: a few hundred nanoseconds, where the generated `signUniffi` takes tens of
+ * microseconds through JNA; figures in docs/benchmarks.md). Give the fields the scheme signs: the
+ * user id, the email, or both.
  *
  * ```kotlin
  * val signer = Signer(Scheme.byName("intercom"), secret)   // make once, share across threads
@@ -73,20 +73,18 @@ fun Keyring.Companion.of(scheme: Scheme, vararg keys: Pair<String, String>): Key
  * helpScoutSigner.sign(email = "ada@example.com")
  * ```
  *
- * Errors are the generated `sign`'s, thrown by it: whenever the direct call cannot sign (an empty
- * or absent field, one over the length limit, a lone surrogate), this calls `sign(Identity(...))`,
- * which throws the [UserHashException] (or the encoder's `CharacterCodingException`) for it. A
+ * Errors are the generated `sign`'s: the [UserHashException] for an empty or absent field, one
+ * over the length limit (and the encoder's `CharacterCodingException` for a lone surrogate). A
  * closed signer throws `IllegalStateException`.
  */
 @Throws(UserHashException::class)
-fun Signer.sign(userId: String? = null, email: String? = null): String =
-    signDirect(userId, email) ?: sign(Identity(userId = userId, email = email))
+fun Signer.sign(userId: String? = null, email: String? = null): String = Lane.sign(this, userId, email)
 
 /**
  * The tokens for many user ids, in order: what `userIds.map { sign(Identity(userId = it)) }`
  * gives, at a fraction of the cost per id. The whole batch crosses to Rust in one JNI call as one
  * buffer of UTF-8 and one of lengths, is signed on every core, and comes back as one array of
- * bytes (see `signPacked`; through the generated `signPacked` when the JNI path is unavailable).
+ * bytes (the fast lane's packed batch).
  * With [field] = [PackedFields.EMAIL] each string is an email instead.
  *
  * A bad item (an empty id, one over the length limit) throws the [UserHashException] that `sign`
@@ -97,9 +95,7 @@ fun Signer.sign(userId: String? = null, email: String? = null): String =
 @Throws(UserHashException::class)
 fun Signer.signMany(userIds: List<String>, field: PackedFields = PackedFields.USER_ID): List<String> {
     val batch = signPackedStrings(userIds, field)
-    batch.throwFirstFailure(this) { index ->
-        if (field == PackedFields.EMAIL) Identity(email = userIds[index]) else Identity(userId = userIds[index])
-    }
+    batch.throwFirstFailure()
     @Suppress("UNCHECKED_CAST")
     return batch.tokens as List<String>
 }
@@ -117,7 +113,7 @@ fun Signer.signManyOrNull(userIds: List<String>, field: PackedFields = PackedFie
 @Throws(UserHashException::class)
 fun Signer.signMany(identities: List<Identity>): List<String> {
     val batch = signPackedIdentities(identities)
-    batch.throwFirstFailure(this) { identities[it] }
+    batch.throwFirstFailure()
     @Suppress("UNCHECKED_CAST")
     return batch.tokens as List<String>
 }
@@ -127,34 +123,15 @@ fun Signer.signMany(identities: List<Identity>): List<String> {
 @Throws(UserHashException::class)
 fun Signer.signManyOrNull(identities: List<Identity>): List<String?> = signPackedIdentities(identities).tokens
 
-/** The tokens of a packed batch, `null` where an item failed, and the failures in input order. */
-private class SignedBatch(val tokens: List<String?>, val failures: List<Pair<Int, String>>) {
-    /** Throws what `sign` throws for the first failed item, with its index in the message: the
-     *  batch and `sign` share one implementation in Rust, so `sign` reproduces the error. */
-    fun throwFirstFailure(signer: Signer, identityAt: (Int) -> Identity) {
-        val (index, code) = failures.firstOrNull() ?: return
-        try {
-            signer.sign(identityAt(index))
-        } catch (error: UserHashException) {
-            throw error.withPrefix("item $index: ")
-        }
-        throw IllegalStateException("item $index failed in the batch ($code) but signs alone")
-    }
-}
+/** A failed item of a packed batch: its index, code and message. */
+private class ItemFailure(val index: Int, val code: String, val message: String)
 
-/** The same variant of [UserHashException] with [prefix] before its message, for the errors
- *  signing throws (any other is returned as it is). */
-private fun UserHashException.withPrefix(prefix: String): UserHashException {
-    val message = prefix + (message ?: "")
-    return when (this) {
-        is UserHashException.Unidentified -> UserHashException.Unidentified(message)
-        is UserHashException.MissingField -> UserHashException.MissingField(message)
-        is UserHashException.EmptyField -> UserHashException.EmptyField(message)
-        is UserHashException.IdentifierTooLong -> UserHashException.IdentifierTooLong(message)
-        is UserHashException.TimestampNotApplicable -> UserHashException.TimestampNotApplicable(message)
-        is UserHashException.ClockBeforeEpoch -> UserHashException.ClockBeforeEpoch(message)
-        is UserHashException.JwtSigningInput -> UserHashException.JwtSigningInput(message)
-        else -> this
+/** The tokens of a packed batch, `null` where an item failed, and the failures in input order. */
+private class SignedBatch(val tokens: List<String?>, val failures: List<ItemFailure>) {
+    /** Throws what `sign` throws for the first failed item, with its index in the message. */
+    fun throwFirstFailure() {
+        val first = failures.firstOrNull() ?: return
+        throw failure(first.code, "item ${first.index}: ${first.message}")
     }
 }
 
@@ -210,41 +187,35 @@ private class Packer(fields: Int, estimatedBytes: Int) {
         }
     }
 
-    /** Calls `signPacked`, through JNI when it can (see [DirectSign]), and reads the result back. */
+    /** Signs through the fast lane's packed batch and reads the result back. */
     fun sign(signer: Signer, fields: PackedFields, count: Int): SignedBatch {
         val direct = java.nio.ByteBuffer.allocateDirect(maxOf(size, 1))
         direct.put(data, 0, size).flip()
         lengths.flip()
-        run {
-            val packed = DirectSign.signPacked(signer, fields.ordinal, direct, size, lengths, lengths.limit())
-            // Tokens are ASCII, so ISO-8859-1 decodes the bytes as they are, into a compact
-            // string: one decode, then `indexOf` and `substring`, measured faster than making
-            // each token from its bytes. `null`: declined (a malformed batch, which the generated
-            // call reports).
-            if (packed != null) return unpack(String(packed, Charsets.ISO_8859_1), count)
-        }
-        return unpack(signer.signPacked(fields, direct, lengths), count)
+        return unpack(Lane.signPacked(signer, fields, direct, size, lengths, lengths.limit()), count)
     }
 }
 
-/** Reads `signPacked`'s text: [count] token lines (empty where an item failed), then one
- *  `!<index> <code>` line per failed item. */
+/** Reads the batch's text: [count] token lines (empty where an item failed), then one
+ *  `!<index> <code> <message>` line per failed item. */
 private fun unpack(text: String, count: Int): SignedBatch {
     val tokens = ArrayList<String?>(count)
-    val failures = ArrayList<Pair<Int, String>>()
+    val failures = ArrayList<ItemFailure>()
     var start = 0
     while (start < text.length) {
         val end = text.indexOf('\n', start)
-        check(end >= 0) { "signPacked's text does not end with a newline" }
+        if (end < 0) throw IllegalStateException("the batch's text does not end with a newline")
         if (tokens.size < count) {
             tokens.add(if (end == start) null else text.substring(start, end))
         } else {
             val space = text.indexOf(' ', start)
-            failures.add(text.substring(start + 1, space).toInt() to text.substring(space + 1, end))
+            val second = text.indexOf(' ', space + 1).let { if (it < 0 || it > end) end else it }
+            val message = if (second < end) text.substring(second + 1, end) else ""
+            failures.add(ItemFailure(text.substring(start + 1, space).toInt(), text.substring(space + 1, second), message))
         }
         start = end + 1
     }
-    check(tokens.size == count) { "signPacked returned ${tokens.size} lines for $count items" }
+    if (tokens.size != count) throw IllegalStateException("the batch returned ${tokens.size} lines for $count items")
     return SignedBatch(tokens, failures)
 }
 

@@ -27,7 +27,7 @@ class StandaloneJarIT {
     private lateinit var dir: Path
     private lateinit var classpath: String
 
-    // The second line: whether the JNI path (DirectSign, internal but public to Java) is bound,
+    // The second line: whether the fast lane (Lane, internal but public to Java) is bound,
     // whether it signs the same, and how many libraries JNA extracted (JNA's dispatch library and
     // ours when loaded from the jar: the JNI path must not load a second copy).
     private val program = """
@@ -37,14 +37,14 @@ class StandaloneJarIT {
         public class Smoke {
             public static void main(String[] args) throws Exception {
                 Signer signer = UserHash.signer(UserHash.scheme("intercom"), "secret");
-                String token = signer.sign(new Identity("Message", null));
+                String token = UserHash.sign(signer, new Identity("Message", null));
                 Verifier verifier = UserHash.verifier(UserHash.keyring(UserHash.scheme("intercom")).withKey("web", "secret"));
                 System.out.println(token + " " + UserHash.verify(verifier, new Identity("Message", null), token).getLabel());
                 long extracted = Files.readAllLines(Paths.get("/proc/self/maps")).stream()
                     .map(line -> line.split("\\s+", 6)).filter(fields -> fields.length == 6)
                     .map(fields -> fields[5]).filter(path -> path.matches(".*/jna-?[0-9]+\\.tmp( \\(deleted\\))?"))
                     .distinct().count();
-                System.out.println("direct " + DirectSign.available + " " + UserHash.signUserId(signer, "Message").equals(token)
+                System.out.println("direct " + Lane.available + " " + UserHash.signUserId(signer, "Message").equals(token)
                     + " extracted " + extracted);
             }
         }

@@ -23,6 +23,8 @@ import dev.userhash.Verifier
 import dev.userhash.code
 import dev.userhash.errorCodeName
 import dev.userhash.of
+import dev.userhash.sign
+import dev.userhash.verifyAt
 import java.io.File
 
 /** One demo result: [token] is null when signing failed, and [verified] is then its error code. */

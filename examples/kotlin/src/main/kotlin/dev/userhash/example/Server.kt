@@ -33,6 +33,7 @@ import dev.userhash.Scheme
 import dev.userhash.Signer
 import dev.userhash.UserHashException
 import dev.userhash.Verifier
+import dev.userhash.checkAt
 import dev.userhash.code
 import dev.userhash.errorCodeName
 import dev.userhash.of

@@ -7,6 +7,7 @@ import dev.userhash.Keyring
 import dev.userhash.Scheme
 import dev.userhash.Verifier
 import dev.userhash.of
+import dev.userhash.verifyAt
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

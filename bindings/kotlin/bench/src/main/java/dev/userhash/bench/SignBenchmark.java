@@ -1,9 +1,15 @@
 package dev.userhash.bench;
 
+import dev.userhash.Decision;
+import dev.userhash.Enforcement;
+import dev.userhash.Gate;
 import dev.userhash.Identity;
 import dev.userhash.Scheme;
 import dev.userhash.Signer;
 import dev.userhash.UserHash;
+import dev.userhash.Verified;
+import dev.userhash.Verifier;
+import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -29,10 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * userhash on the JVM against the JDK's own HMAC, in the same JVM and run.
  *
- * <p>Single call: {@code UserHash.signUserId} (the direct JNI path) and the generated
- * {@code Signer.sign(identity)} (through JNA) on a 41-byte user id, beside a reused {@link Mac}
- * (the fastest hand-written snippet: {@code doFinal} then {@link HexFormat}) and a {@code Mac}
- * made per call (the common snippet). Bulk: {@code UserHash.signMany} (one JNI call) over
+ * <p>Single calls, through the fast lane (one JNI call): {@code UserHash.signUserId} /
+ * {@code signer.sign(identity)} on a 41-byte user id, beside a reused {@link Mac} (the fastest
+ * hand-written snippet: {@code doFinal} then {@link HexFormat}) and a {@code Mac} made per call
+ * (the common snippet); {@code verifier.verify} and {@code gate.check}, beside a reused
+ * {@code Mac} whose hex is compared with {@link MessageDigest#isEqual}. Each beside the generated
+ * uniffi call it replaces (through JNA). Bulk: {@code UserHash.signMany} (one JNI call) over
  * {@value #COUNT} ids beside a loop over one reused {@code Mac}; both are reported per id. Read the
  * figures as ratios ({@code cargo xtask bench} writes them to docs/benchmarks.md).
  */
@@ -53,6 +61,10 @@ public class SignBenchmark {
     Mac mac;
     SecretKeySpec key;
     List<String> ids;
+    Verifier verifier;
+    Gate gate;
+    String token;
+    byte[] tokenBytes;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -66,7 +78,16 @@ public class SignBenchmark {
             ids.add(String.format("user-%08d", i));
         }
         String expected = HEX.formatHex(mac.doFinal(USER_ID.getBytes(StandardCharsets.UTF_8)));
-        if (!signer.sign(identity).equals(expected)
+        verifier = UserHash.verifier(UserHash.keyring(UserHash.scheme("intercom")).withKey("web", SECRET));
+        gate = UserHash.gate(verifier, Enforcement.ENFORCE);
+        token = expected;
+        tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
+        if (!UserHash.verify(verifier, identity, token).getLabel().equals("web")
+                || !UserHash.check(gate, identity, token).getAllowed()
+                || !macVerifyReused()) {
+            throw new IllegalStateException("verification disagrees");
+        }
+        if (!signer.signUniffi(identity).equals(expected)
                 || !UserHash.signUserId(signer, USER_ID).equals(expected)
                 || !UserHash.signMany(signer, ids).equals(macLoop())) {
             throw new IllegalStateException("userhash and javax.crypto.Mac disagree");
@@ -76,9 +97,11 @@ public class SignBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         signer.close();
+        gate.close();
+        verifier.close();
     }
 
-    /** The direct path: one JNI call, the handle borrowed, the token built as a String. */
+    /** The fast lane: one JNI call, the token built as a String. */
     @Benchmark
     public String userhashSignDirect() throws Exception {
         return UserHash.signUserId(signer, USER_ID);
@@ -87,7 +110,39 @@ public class SignBenchmark {
     /** The generated uniffi path through JNA. */
     @Benchmark
     public String userhashSign() throws Exception {
-        return signer.sign(identity);
+        return signer.signUniffi(identity);
+    }
+
+    /** The fast lane's verify: one JNI call, the answer parsed into a Verified. */
+    @Benchmark
+    public Verified userhashVerify() throws Exception {
+        return UserHash.verify(verifier, identity, token);
+    }
+
+    /** The generated verify, through JNA. */
+    @Benchmark
+    public Verified userhashVerifyGenerated() throws Exception {
+        return verifier.verifyUniffi(identity, token, null);
+    }
+
+    /** The fast lane's gate check under enforce: one JNI call, the answer parsed into a Decision. */
+    @Benchmark
+    public Decision userhashCheck() throws Exception {
+        return UserHash.check(gate, identity, token);
+    }
+
+    /** The generated gate check, through JNA. */
+    @Benchmark
+    public Decision userhashCheckGenerated() throws Exception {
+        return gate.checkUniffi(identity, token, null);
+    }
+
+    /** The hand-written verification: a reused Mac, hex, and a constant-time compare. */
+    @Benchmark
+    public boolean macVerifyReused() {
+        byte[] hex = HEX.formatHex(mac.doFinal(USER_ID.getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(hex, tokenBytes);
     }
 
     /** The floor of any uniffi call returning a String: no argument, a few bytes back. */

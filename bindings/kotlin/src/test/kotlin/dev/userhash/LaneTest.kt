@@ -1,56 +1,47 @@
 package dev.userhash
 
-import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import java.nio.ByteBuffer
-import java.nio.ByteOrder
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.random.Random
 
-/** The JNI path (`DirectSign`, crates/userhash-ffi/src/jni.rs) against the generated JNA path. */
-class DirectSignTest {
-    /** The most UTF-16 units the JNI side reads from one argument (`MAX_IDENTIFIER_BYTES`). */
-    private val maxUtf16Units = 1024
-
+/** The fast lane (`Lane`, crates/userhash-ffi/src/jni.rs) against the generated JNA path. */
+class LaneTest {
     private val intercom = Signer(Scheme.byName("intercom"), "5ec2e7")
 
     /** What the generated path gives: the token, or the exception it throws. */
     private fun generated(signer: Signer, userId: String?, email: String?): Result<String> =
-        runCatching { signer.sign(Identity(userId = userId, email = email)) }
+        runCatching { signer.signUniffi(Identity(userId = userId, email = email)) }
 
-    /** The direct path signs exactly what the generated one signs, and declines the rest, whose
-     *  errors `sign(userId, email)` then throws as the generated path does. */
+    /** The lane signs exactly what the generated path signs, and throws what it throws. */
     private fun assertSameAsGenerated(signer: Signer, userId: String?, email: String?, context: String) {
         val expected = generated(signer, userId, email)
-        val direct = signer.signDirect(userId, email)
-        val public = runCatching { signer.sign(userId = userId, email = email) }
-        if (expected.isSuccess) {
-            // The one decline on success: an argument over the length of the JNI side's buffer
-            // (a field the scheme does not sign; were it signed, it would be too long).
-            val tooLong = listOfNotNull(userId, email).any { it.length > maxUtf16Units }
-            if (!tooLong) assertEquals(expected.getOrThrow(), direct, "$context: declined or differs")
-            assertEquals(expected.getOrThrow(), public.getOrThrow(), context)
-        } else {
-            val error = expected.exceptionOrNull()!!
-            assertNull(direct, "$context: signed what the generated path refuses ($error)")
-            val thrown = public.exceptionOrNull()
-            assertEquals(error.javaClass, thrown?.javaClass, context)
-            assertEquals(error.message, thrown?.message, context)
+        val lane = runCatching { signer.sign(userId = userId, email = email) }
+        val identity = runCatching { signer.sign(Identity(userId = userId, email = email)) }
+        for (public in listOf(lane, identity)) {
+            if (expected.isSuccess) {
+                assertEquals(expected.getOrThrow(), public.getOrThrow(), context)
+            } else {
+                val error = expected.exceptionOrNull()!!
+                val thrown = public.exceptionOrNull()
+                assertEquals(error.javaClass, thrown?.javaClass, context)
+                assertEquals(error.message, thrown?.message, context)
+            }
         }
     }
 
     @Test
-    fun `the direct path is available in this build`() {
-        assertTrue(DirectSign.available, "DirectSign failed to load: every call takes the slow JNA path")
+    fun `the lane is available in this build`() {
+        assertTrue(Lane.available, "the lane failed to load: every call takes the slow JNA path")
     }
 
     @Test
-    fun `every sign vector signs the same directly`() {
+    fun `every sign vector signs the same through the lane`() {
         val cases = Vectors.cases("sign").filter { it.u64("timestamp") == null && it.attributes == null }
         assertTrue(cases.size >= Vectors.atLeast(100), "${cases.size} cases")
         for (case in cases) {
@@ -76,7 +67,7 @@ class DirectSignTest {
     }
 
     @Test
-    fun `awkward and random strings sign the same directly`() {
+    fun `awkward and random strings sign the same through the lane`() {
         val alphabet = listOf("a", "Z", "0", " ", "\u0000", "\n", "\r", "é", "✓", "😀", "𝄞", "\u00ff", "\u0080", "\uFEFF")
         val random = Random(8)
         val texts = List(300) { List(random.nextInt(0, 40)) { alphabet.random(random) }.joinToString("") } + listOf(
@@ -126,7 +117,7 @@ class DirectSignTest {
         val signer = Signer(Scheme.byName("intercom"), "5ec2e7")
         signer.close()
         val direct = assertThrows<IllegalStateException> { signer.sign("42") }
-        val generated = assertThrows<IllegalStateException> { signer.sign(Identity(userId = "42")) }
+        val generated = assertThrows<IllegalStateException> { signer.signUniffi(Identity(userId = "42")) }
         assertEquals(generated.message, direct.message)
         assertThrows<IllegalStateException> { signer.signMany(listOf("42")) }
     }
@@ -167,7 +158,7 @@ class DirectSignTest {
     }
 
     @Test
-    fun `signMany through JNI equals a loop of sign, failures included`() {
+    fun `signMany through the lane equals a loop of sign, failures included`() {
         val ids = listOf("1", "", "2", "x".repeat(1025), "Zoë ✓ 😀", "nul\u0000inside", "new\nline", "x".repeat(1024))
         val loop = ids.map { generated(intercom, it, null).getOrNull() }
         assertEquals(loop, intercom.signManyOrNull(ids))
@@ -177,39 +168,93 @@ class DirectSignTest {
         assertEquals(identities.map { runCatching { intercom.sign(it) }.getOrNull() }, intercom.signManyOrNull(identities))
     }
 
-    /** One buffer of UTF-8 and one of lengths, as `Packer` lays them out. */
-    private fun packed(items: List<String>): Pair<ByteBuffer, ByteBuffer> {
-        val bytes = items.map { it.toByteArray() }
-        val data = ByteBuffer.allocateDirect(maxOf(1, bytes.sumOf { it.size }))
-        val lengths = ByteBuffer.allocateDirect(4 * items.size).order(ByteOrder.LITTLE_ENDIAN)
-        bytes.forEach { data.put(it); lengths.putInt(it.size) }
-        return data.flip() to lengths.flip()
+    private val jimo = Keyring.of(Scheme.byName("jimo"), "ios" to "other", "web" to "5ec2e7")
+    private val now = 1_741_761_700uL
+
+    /** What a call gives: its value, or the exception's class and message. */
+    private fun outcome(call: () -> Any): Any = try {
+        call()
+    } catch (error: Exception) {
+        error.javaClass to error.message
     }
 
     @Test
-    fun `signPacked through JNI returns the generated text, and declines what it cannot read`() {
-        val (data, lengths) = packed(listOf("1", "", "Zoë", "x".repeat(1025)))
-        val generated = intercom.signPacked(PackedFields.USER_ID, data, lengths)
-        val direct = DirectSign.signPacked(intercom, PackedFields.USER_ID.ordinal, data, data.limit(), lengths, lengths.limit())
-        assertArrayEquals(generated.toByteArray(Charsets.ISO_8859_1), direct)
-        val decline = { fields: Int, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int ->
-            DirectSign.signPacked(intercom, fields, data, dataLength, lengths, lengthsLength)
+    fun `verify and check answer what the generated calls answer`() {
+        val verifier = Verifier(jimo)
+        val alice = Identity(userId = "42")
+        val token = Signer(Scheme.byName("jimo"), "5ec2e7").signAt(alice, now - 100uL)
+        for (at in listOf(now, now - 100uL + 3600uL, now + 7200uL, now - 1000uL)) {
+            for (label in listOf(null, "web", "ios", "tv")) {
+                assertEquals(
+                    outcome { verifier.verifyAtUniffi(alice, token, at, label) },
+                    outcome { verifier.verifyAt(alice, token, at, label) },
+                    "$at $label",
+                )
+                for (mode in Enforcement.entries) {
+                    val gate = Gate(verifier, mode)
+                    for (sent in listOf(token, null, "", "nope", "bad\uD800")) {
+                        for (who in listOf(alice, Identity(), Identity(email = "a@x"))) {
+                            assertEquals(
+                                outcome { gate.checkAtUniffi(who, sent, at, label) },
+                                outcome { gate.checkAt(who, sent, at, label) },
+                                "$mode $sent $who $label",
+                            )
+                        }
+                    }
+                }
+            }
         }
-        // Malformed (the lengths do not add up), a heap buffer, lengths past the capacity, an
-        // unknown field ordinal, a negative length: declined, never read.
-        assertNull(decline(0, data, data.limit() - 1, lengths, lengths.limit()))
-        assertNull(decline(0, ByteBuffer.allocate(data.limit()), data.limit(), lengths, lengths.limit()))
-        assertNull(decline(0, data, data.capacity() + 1, lengths, lengths.limit()))
-        assertNull(decline(3, data, data.limit(), lengths, lengths.limit()))
-        assertNull(decline(0, data, -1, lengths, lengths.limit()))
+        // A JWT without an identity names its user, through the lane as through JNA.
+        val zendesk = Keyring.of(Scheme.byName("zendesk"), "app_1" to "5ec2e7")
+        val jwt = zendesk.signer("app_1").signAt(alice, now)
+        val jwtVerifier = Verifier(zendesk)
+        assertEquals(jwtVerifier.verifyAtUniffi(Identity(), jwt, now), jwtVerifier.verifyAt(Identity(), jwt, now))
+        assertEquals("42", jwtVerifier.verifyAt(Identity(), jwt, now).claimedIdentity?.userId)
+        val gate = Gate(jwtVerifier, Enforcement.ENFORCE)
+        assertEquals(gate.checkAtUniffi(Identity(), jwt, now), gate.checkAt(Identity(), jwt, now))
+        // Verification now, with the clock: the same as the generated call.
+        val fresh = Signer(Scheme.byName("intercom"), "5ec2e7").sign(alice)
+        val intercom = Verifier(Keyring.of(Scheme.byName("intercom"), "web" to "5ec2e7"))
+        assertEquals(intercom.verifyUniffi(alice, fresh), intercom.verify(alice, fresh))
+        assertEquals(Gate(intercom, Enforcement.REPORT).checkUniffi(alice), Gate(intercom, Enforcement.REPORT).check(alice))
     }
 
-    /** Issue 14 item 9: the methods that take a raw native handle, and the getters that read one
-     *  out of a signer, are private in the jar's bytecode, so no caller can pass an arbitrary
-     *  address. (They were public: `internal` in Kotlin is public to the JVM.) */
+    @Test
+    fun `a hot call makes no generated call (counted by the library)`() {
+        val signer = Signer(Scheme.byName("intercom"), "5ec2e7")
+        val verifier = Verifier(Keyring.of(Scheme.byName("intercom"), "web" to "5ec2e7"))
+        val gate = Gate(verifier, Enforcement.ENFORCE)
+        val alice = Identity(userId = "42")
+        val token = signer.sign(alice)
+        val calls: Map<String, () -> Any> = mapOf(
+            "sign(identity)" to { signer.sign(alice) },
+            "sign(userId)" to { signer.sign("42") },
+            "signMany" to { signer.signManyOrNull(listOf("1", "", "2")) },
+            "verify" to { verifier.verify(alice, token) },
+            "verifyAt with a label" to { verifier.verifyAt(alice, token, now, "web") },
+            "verify (a rejection)" to { runCatching { verifier.verify(alice, "0".repeat(64)) } },
+            "check" to { gate.check(alice, token) },
+            "checkAt (missing)" to { gate.checkAt(alice, null, now) },
+        )
+        for ((name, call) in calls) {
+            call() // the first call of an object fetches its lane handle: one generated call, once
+            val before = Lane.generatedCallCount()
+            call()
+            call()
+            assertEquals(before, Lane.generatedCallCount(), "$name went through uniffi's generated code")
+        }
+        val before = Lane.generatedCallCount()
+        signer.fingerprint()
+        signer.signUniffi(alice)
+        assertEquals(before + 2, Lane.generatedCallCount(), "the counter counts generated calls")
+    }
+
+    /** Issue 14 item 9: the methods that take a raw native handle are private in the jar's
+     *  bytecode, so no caller can pass an arbitrary address (the old direct path's were public:
+     *  `internal` in Kotlin is public to the JVM), and no field holds a getter of a handle. */
     @Test
     fun `no native entry point or handle getter is public in the bytecode`() {
-        val classes = listOf(DirectSign::class.java) + DirectSign::class.java.declaredClasses
+        val classes = listOf(Lane::class.java) + Lane::class.java.declaredClasses
         for (type in classes) {
             for (method in type.declaredMethods) {
                 if (java.lang.reflect.Modifier.isNative(method.modifiers) && method.parameterTypes.firstOrNull() == Long::class.javaPrimitiveType) {
@@ -217,13 +262,10 @@ class DirectSignTest {
                 }
             }
             for (field in type.declaredFields) {
-                if (java.lang.invoke.MethodHandle::class.java.isAssignableFrom(field.type)) {
-                    assertTrue(java.lang.reflect.Modifier.isPrivate(field.modifiers), "$field is not private")
-                }
+                assertFalse(java.lang.invoke.MethodHandle::class.java.isAssignableFrom(field.type), "$field")
             }
         }
-        // The object still has both natives (bound by RegisterNatives), just not callable from outside.
-        val natives = DirectSign::class.java.declaredMethods.filter { java.lang.reflect.Modifier.isNative(it.modifiers) }
-        assertEquals(setOf("sign", "signPacked"), natives.map { it.name }.toSet())
+        val natives = Lane::class.java.declaredMethods.filter { java.lang.reflect.Modifier.isNative(it.modifiers) }
+        assertEquals(setOf("sign", "verify", "check", "signPacked", "generatedCalls", "release", "version"), natives.map { it.name }.toSet())
     }
 }

@@ -1,0 +1,339 @@
+package dev.userhash
+
+import com.sun.jna.JNIEnv
+import com.sun.jna.Native
+import com.sun.jna.NativeLibrary
+import java.lang.ref.Cleaner
+import java.lang.ref.Reference
+import java.lang.ref.WeakReference
+import java.nio.ByteBuffer
+import java.util.Collections
+import java.util.WeakHashMap
+
+/**
+ * The fast lane on the JVM: `Signer.sign`, `signMany`, `Verifier.verify` / `verifyAt` and
+ * `Gate.check` / `checkAt` through the library's own small native interface
+ * (crates/userhash-ffi/src/lane.rs), reached by JNI (crates/userhash-ffi/src/jni.rs).
+ *
+ * Why: every call of the generated uniffi API goes through JNA (call-status and buffer
+ * `Structure`s, a second native call to clone the object's handle, a third to free the returned
+ * buffer), tens of microseconds where the HMAC takes well under one (docs/benchmarks.md). A JNI
+ * call reads the `String`s in place and answers one text.
+ *
+ * What it touches: the generated classes' public API only — each object's lane handle comes from
+ * its one generated `laneHandle()` call, the first time a hot call needs it, and is released by a
+ * [Cleaner] when the object is collected; `uniffiIsDestroyed` keeps a closed object closed. The
+ * native methods take a raw handle, so they are private (issue 14 item 9).
+ *
+ * Errors: a failed lane call answers `!<code> <message>`; [failure] is the one place that turns
+ * it into the [UserHashException] the generated call throws. When the lane cannot be set up
+ * ([available] false), every call takes the generated path (`signUniffi`, `verifyUniffi`, ...).
+ */
+internal object Lane {
+    /** Whether the lane is bound; `LaneTest` asserts it is in this build. */
+    @JvmField
+    val available: Boolean = try {
+        bind()
+    } catch (error: Throwable) {
+        // UnsatisfiedLinkError, a failed JNA load: the generated path still works, or throws.
+        false
+    }
+
+    /** Binds the native methods in the copy of the library JNA loaded, and checks the version. */
+    private fun bind(): Boolean {
+        // JNA first: it finds the library (inside the jar, through `libraryOverride`, ...) and
+        // checks uniffi's contract version and checksums. Then the natives are bound in that same
+        // copy, so both paths share its objects. (Not `System.load`: JNA deletes the file it
+        // extracts from the jar as soon as it has loaded it.)
+        uniffiEnsureInitialized()
+        val name = System.getProperty("uniffi.component.userhash.libraryOverride") ?: "userhash_ffi"
+        val library = NativeLibrary.getInstance(name, Signer::class.java.classLoader)
+        check(Registrar.bind(library) == 0) { "RegisterNatives failed" }
+        check(version() == VERSION) { "the native library speaks lane version ${version()}, this jar $VERSION" }
+        return true
+    }
+
+    /** The lane protocol this binding speaks (`LANE_VERSION` in lane.rs). */
+    private const val VERSION = 1
+
+    /** The one function of the lane called through JNA: `userhash_ffi_jni_register`, which binds
+     *  the private natives below with JNI `RegisterNatives`. A direct-mapped method in this jar, so
+     *  that the JNI `FindClass` it makes uses this jar's class loader. */
+    private object Registrar {
+        fun bind(library: NativeLibrary): Int {
+            Native.register(Registrar::class.java, library)
+            return userhash_ffi_jni_register(JNIEnv.CURRENT)
+        }
+
+        @Suppress("FunctionName")
+        external fun userhash_ffi_jni_register(env: JNIEnv): Int
+    }
+
+    // --- Handles --------------------------------------------------------------------------------
+
+    private val cleaner: Cleaner = Cleaner.create()
+    private val handles: MutableMap<Any, Long> = Collections.synchronizedMap(WeakHashMap())
+
+    /** The last object this thread used and its handle: the hot path's lookup is one compare. */
+    private class Last(owner: Any, @JvmField val handle: Long) {
+        @JvmField
+        val owner = WeakReference(owner)
+    }
+
+    private val lastSigner = ThreadLocal<Last?>()
+    private val lastVerifier = ThreadLocal<Last?>()
+    private val lastGate = ThreadLocal<Last?>()
+
+    private class Release(private val handle: Long) : Runnable {
+        override fun run() = release(handle)
+    }
+
+    private inline fun handleOf(owner: Any, last: ThreadLocal<Last?>, make: () -> Long): Long {
+        val cached = last.get()
+        if (cached != null && cached.owner.get() === owner) return cached.handle
+        val handle = synchronized(handles) {
+            handles[owner] ?: make().also { made ->
+                handles[owner] = made
+                cleaner.register(owner, Release(made))
+            }
+        }
+        last.set(Last(owner, handle))
+        return handle
+    }
+
+    private fun destroyed(owner: Any): Nothing =
+        throw IllegalStateException("${owner.javaClass.simpleName} object has already been destroyed")
+
+    private fun handleOf(signer: Signer): Long {
+        if (signer.uniffiIsDestroyed) destroyed(signer)
+        return handleOf(signer, lastSigner) { signer.laneHandle().toLong() }
+    }
+
+    private fun handleOf(verifier: Verifier): Long {
+        if (verifier.uniffiIsDestroyed) destroyed(verifier)
+        return handleOf(verifier, lastVerifier) { verifier.laneHandle().toLong() }
+    }
+
+    private fun handleOf(gate: Gate): Long {
+        if (gate.uniffiIsDestroyed) destroyed(gate)
+        return handleOf(gate, lastGate) { gate.laneHandle().toLong() }
+    }
+
+    // --- The hot calls --------------------------------------------------------------------------
+
+    /** The token, as the generated `sign` returns it. */
+    fun sign(signer: Signer, userId: String?, email: String?): String {
+        if (!available) return signer.signUniffi(Identity(userId = userId, email = email))
+        val answer = sign(handleOf(signer), userId, email)
+        Reference.reachabilityFence(signer)
+        if (answer == null) throw OutOfMemoryError("userhash lane: no answer")
+        if (answer.isNotEmpty() && answer[0] == '!') {
+            // A lone surrogate: the generated call throws the encoder's exception for it.
+            if (answer.startsWith("!not_utf8 ")) return signer.signUniffi(Identity(userId = userId, email = email))
+            throw failure(answer)
+        }
+        return answer
+    }
+
+    /** What the generated `verify` (`now` null) or `verifyAt` returns. */
+    fun verify(verifier: Verifier, identity: Identity, token: String, label: String?, now: ULong?): Verified {
+        if (!available) {
+            return if (now == null) verifier.verifyUniffi(identity, token, label) else verifier.verifyAtUniffi(identity, token, now, label)
+        }
+        val answer = verify(handleOf(verifier), identity.userId, identity.email, token, label, now?.toLong() ?: 0L, now != null)
+        Reference.reachabilityFence(verifier)
+        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        if (text.failed) {
+            if (text.code == "not_utf8") {
+                return if (now == null) verifier.verifyUniffi(identity, token, label) else verifier.verifyAtUniffi(identity, token, now, label)
+            }
+            throw text.failure()
+        }
+        val label = text.line()
+        val fingerprint = text.line()
+        val timestamp = text.line()
+        val claimed = text.claimed()
+        return Verified(
+            label = label,
+            fingerprint = fingerprint,
+            timestamp = if (timestamp.isEmpty()) null else timestamp.toULong(),
+            claims = text.field(),
+            claimedIdentity = claimed,
+        )
+    }
+
+    /** What the generated `check` (`now` null) or `checkAt` returns. */
+    fun check(gate: Gate, identity: Identity, token: String?, label: String?, now: ULong?): Decision {
+        if (!available) {
+            return if (now == null) gate.checkUniffi(identity, token, label) else gate.checkAtUniffi(identity, token, now, label)
+        }
+        val answer = check(handleOf(gate), identity.userId, identity.email, token, label, now?.toLong() ?: 0L, now != null)
+        Reference.reachabilityFence(gate)
+        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        if (text.failed) {
+            if (text.code == "not_utf8") {
+                return if (now == null) gate.checkUniffi(identity, token, label) else gate.checkAtUniffi(identity, token, now, label)
+            }
+            throw text.failure()
+        }
+        val allowed = text.line() == "1"
+        val wouldDeny = text.line() == "1"
+        val outcome = Outcome.valueOf(text.line().uppercase())
+        val enforcement = Enforcement.valueOf(text.line().uppercase())
+        val verifiedLabel = text.line().ifEmpty { null }
+        val code = text.line()
+        val claimed = text.claimed()
+        return Decision(
+            allowed = allowed,
+            outcome = outcome,
+            enforcement = enforcement,
+            label = verifiedLabel,
+            errorCode = if (code.isEmpty()) null else ErrorCode.valueOf(code.uppercase()),
+            errorMessage = text.field(),
+            wouldDenyWhenEnforced = wouldDeny,
+            claimedIdentity = claimed,
+        )
+    }
+
+    /** The batch's text (token lines, then `!<index> <code> <message>` per failed item), signed at
+     *  one time; [data] and [lengths] are direct buffers, not written to during the call. */
+    fun signPacked(signer: Signer, fields: PackedFields, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int): String {
+        if (!available) return signer.signPacked(fields, data.slice(0, dataLength), lengths.slice(0, lengthsLength))
+        val answer = signPacked(handleOf(signer), fields.ordinal, data, dataLength, lengths, lengthsLength)
+        Reference.reachabilityFence(signer)
+        val text = String(answer ?: throw OutOfMemoryError("userhash lane: no answer"), Charsets.UTF_8)
+        // A whole-batch failure (the clock): the same line as an item's, without an index.
+        if (text.startsWith("!") && !text[1].isDigit()) throw failure(text)
+        return text
+    }
+
+    /** The generated calls counted by the library so far (the guard tests' counter). */
+    fun generatedCallCount(): Long = generatedCalls()
+
+    // The natives: private, as they take a raw handle (bound by `Registrar`).
+    @JvmStatic
+    private external fun sign(handle: Long, userId: String?, email: String?): String?
+
+    @JvmStatic
+    private external fun verify(handle: Long, userId: String?, email: String?, token: String?, label: String?, now: Long, hasNow: Boolean): ByteArray?
+
+    @JvmStatic
+    private external fun check(handle: Long, userId: String?, email: String?, token: String?, label: String?, now: Long, hasNow: Boolean): ByteArray?
+
+    @JvmStatic
+    private external fun signPacked(handle: Long, fields: Int, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int): ByteArray?
+
+    @JvmStatic
+    private external fun generatedCalls(): Long
+
+    @JvmStatic
+    private external fun release(handle: Long)
+
+    @JvmStatic
+    private external fun version(): Int
+}
+
+/** A lane text read in order: plain lines, then fields (`-` for none, or a UTF-8 byte length, a
+ *  newline and the bytes); see lane.rs. */
+private class Answer(private val bytes: ByteArray) {
+    private var at = 0
+
+    val failed: Boolean get() = bytes.isNotEmpty() && bytes[0] == '!'.code.toByte()
+
+    /** The failure's code (only when [failed]). */
+    val code: String get() {
+        val space = bytes.indexOf(' '.code.toByte()).let { if (it < 0) bytes.size else it }
+        return String(bytes, 1, space - 1, Charsets.UTF_8)
+    }
+
+    fun failure(): Exception = failure(String(bytes, Charsets.UTF_8))
+
+    fun line(): String {
+        var end = at
+        while (bytes[end] != '\n'.code.toByte()) end++
+        val text = String(bytes, at, end - at, Charsets.UTF_8)
+        at = end + 1
+        return text
+    }
+
+    fun field(): String? {
+        val head = line()
+        if (head == "-") return null
+        val length = head.toInt()
+        val text = String(bytes, at, length, Charsets.UTF_8)
+        at += length
+        return text
+    }
+
+    /** The line `0` (none) or `1`, then a user id and an email field. */
+    fun claimed(): Identity? {
+        val present = line() == "1"
+        val userId = field()
+        val email = field()
+        return if (present) Identity(userId = userId, email = email) else null
+    }
+}
+
+/** The exception for a lane failure `!<code> <message>`. */
+internal fun failure(text: String): Exception {
+    val space = text.indexOf(' ').let { if (it < 0) text.length else it }
+    return failure(text.substring(1, space), if (space < text.length) text.substring(space + 1) else "")
+}
+
+/**
+ * The one re-raise of the JVM binding: the [UserHashException] variant for a lane failure's
+ * code, with its message (a code of the lane's own, never bad input, is an internal error).
+ * Each [ErrorCode] names its variant (`not_utf8` → `UserHashException.NotUtf8`, as
+ * `ExceptionsTest` checks for every code), so a code added to the core needs nothing here.
+ */
+internal fun failure(code: String, message: String): Exception {
+    val make = VARIANTS[code] ?: return IllegalStateException("userhash lane: $code: $message")
+    return make.newInstance(message)
+}
+
+/** Each error code's variant constructor, found once by name. */
+private val VARIANTS: Map<String, java.lang.reflect.Constructor<out UserHashException>> =
+    ErrorCode.entries.associate { errorCode ->
+        val variant = errorCode.name.lowercase().split('_').joinToString("") { word -> word.replaceFirstChar(Char::uppercaseChar) }
+        val type = Class.forName("dev.userhash.UserHashException$$variant").asSubclass(UserHashException::class.java)
+        errorCode.name.lowercase() to type.getConstructor(String::class.java)
+    }
+
+// --- The public hot calls: the generated names, through the lane ------------------------------
+
+/**
+ * The token for [identity]; timestamped schemes use the current time, and JWTs are issued now.
+ * Through the fast lane (a JNI call of a few hundred nanoseconds); the generated JNA call is
+ * `signUniffi`.
+ */
+@Throws(UserHashException::class)
+fun Signer.sign(identity: Identity): String = Lane.sign(this, identity.userId, identity.email)
+
+/**
+ * Verifies [token] for [identity] now: under every key, or under the key labelled [label] only
+ * (e.g. `android` for a request from the Android app). Through the fast lane; the generated JNA
+ * call is `verifyUniffi`.
+ */
+@Throws(UserHashException::class)
+fun Verifier.verify(identity: Identity, token: String, label: String? = null): Verified =
+    Lane.verify(this, identity, token, label, null)
+
+/** [verify] at the time [now] (Unix seconds). */
+@Throws(UserHashException::class)
+fun Verifier.verifyAt(identity: Identity, token: String, now: ULong, label: String? = null): Verified =
+    Lane.verify(this, identity, token, label, now)
+
+/**
+ * Decides on a request now. An absent or empty token counts as missing; a token is always
+ * verified, even without an identity. With [label] (the platform the request claims to come
+ * from) the token must have been made with that platform's key. Through the fast lane; the
+ * generated JNA call is `checkUniffi`.
+ */
+@Throws(UserHashException::class)
+fun Gate.check(identity: Identity, token: String? = null, label: String? = null): Decision =
+    Lane.check(this, identity, token, label, null)
+
+/** [check] at the time [now] (Unix seconds). */
+@Throws(UserHashException::class)
+fun Gate.checkAt(identity: Identity, token: String?, now: ULong, label: String? = null): Decision =
+    Lane.check(this, identity, token, label, now)

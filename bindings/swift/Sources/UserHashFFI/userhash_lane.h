@@ -1,0 +1,43 @@
+// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 1:
+// the project's own symbols for the hot calls, beside uniffi's generated ones. Hand-written, and
+// checked against the library by every build that links it. Texts and conventions: lane.rs.
+#ifndef USERHASH_LANE_H
+#define USERHASH_LANE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The lane's protocol version (1).
+uint32_t userhash_lane_version(void);
+/// Calls of uniffi's generated exports of Signer, Verifier and Gate so far (the guard tests').
+uint64_t userhash_lane_generated_calls(void);
+/// Frees a handle from `laneHandle()`.
+void userhash_lane_release(uint64_t handle);
+
+// A text argument is a pointer and a byte length; a null pointer is an absent value. A small
+// call's answer is a NUL-terminated text owned by the calling thread until its next lane call.
+
+const char *userhash_lane_sign(uint64_t signer, const uint8_t *user_id, size_t user_id_len,
+                               const uint8_t *email, size_t email_len);
+const char *userhash_lane_batch_time(uint64_t signer);
+const char *userhash_lane_verify(uint64_t verifier, const uint8_t *user_id, size_t user_id_len,
+                                 const uint8_t *email, size_t email_len, const uint8_t *token,
+                                 size_t token_len, const uint8_t *label, size_t label_len,
+                                 uint64_t now, uint32_t has_now);
+const char *userhash_lane_check(uint64_t gate, const uint8_t *user_id, size_t user_id_len,
+                                const uint8_t *email, size_t email_len, const uint8_t *token,
+                                size_t token_len, const uint8_t *label, size_t label_len,
+                                uint64_t now, uint32_t has_now);
+
+// A batch's answer is a buffer the caller owns, freed with userhash_lane_free.
+
+uint8_t *userhash_lane_sign_packed(uint64_t signer, uint32_t fields, const uint8_t *data,
+                                   size_t data_len, const uint8_t *lengths, size_t lengths_len,
+                                   uint32_t max_threads, uint64_t at, uint32_t has_at,
+                                   size_t *out_len);
+uint8_t *userhash_lane_sign_lines(uint64_t signer, uint32_t fields, const uint8_t *lines,
+                                  size_t lines_len, uint64_t count, uint32_t max_threads,
+                                  uint64_t at, uint32_t has_at, size_t *out_len);
+void userhash_lane_free(uint8_t *text, size_t len);
+
+#endif
