@@ -181,9 +181,9 @@ extension Signer {
 
 /// The layout `signPacked` reads: every field's UTF-8 back to back, and one unsigned 32-bit
 /// little-endian length per field (`0xFFFFFFFF` for an absent one).
-private struct Packer {
-    private var data: [UInt8] = []
-    private var lengths: [UInt8] = []
+struct Packer {
+    private(set) var data: [UInt8] = []
+    private(set) var lengths: [UInt8] = []
 
     init(fields: Int) {
         data.reserveCapacity(fields * 16)
@@ -225,7 +225,10 @@ private struct Packer {
                     tokens.append(line.isEmpty ? nil : String(decoding: line, as: UTF8.self))
                 } else if let space = line.firstIndex(of: UInt8(ascii: " ")),
                           let index = Int(String(decoding: UnsafeBufferPointer(rebasing: line[(line.startIndex + 1)..<space]), as: UTF8.self)) {
-                    let code = String(decoding: UnsafeBufferPointer(rebasing: line[(space + 1)...]), as: UTF8.self)
+                    // `!<index> <code> <message>`: the code is the word after the index.
+                    let rest = line[(space + 1)...]
+                    let end = rest.firstIndex(of: UInt8(ascii: " ")) ?? rest.endIndex
+                    let code = String(decoding: UnsafeBufferPointer(rebasing: rest[..<end]), as: UTF8.self)
                     failures.append((index, code))
                 }
             }
@@ -238,7 +241,7 @@ private struct Packer {
 }
 
 /// The tokens of a packed batch, `nil` where an item failed, and the failures in input order.
-private struct SignedBatch {
+struct SignedBatch {
     let tokens: [String?]
     let failures: [(Int, String)]
 

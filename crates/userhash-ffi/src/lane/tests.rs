@@ -260,3 +260,101 @@ fn generated_calls_are_counted_and_lane_calls_are_not() {
     unsafe { userhash_lane_release(handle) };
     assert_eq!(userhash_lane_version(), 1);
 }
+
+/// The packed protocol's shared vectors (testdata/vectors/packed/lane-v1.json): the bytes every
+/// encoder makes decode to the vector's items, and the lane's answer gives each item's outcome.
+#[test]
+fn the_packed_protocol_vectors() {
+    let vectors: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../../testdata/vectors/packed/lane-v1.json"
+    ))
+    .unwrap();
+    assert_eq!(vectors["protocol"], 1);
+    let cases = vectors["cases"].as_array().unwrap().iter();
+    let raw = vectors["raw"].as_array().unwrap().iter();
+    let mut checked = 0;
+    for case in cases.chain(raw) {
+        let id = case["id"].as_str().unwrap();
+        let signer = Signer::new(
+            Scheme::by_name(case["scheme"].as_str().unwrap().into()).unwrap(),
+            case["secret"].as_str().unwrap().into(),
+        )
+        .unwrap();
+        let handle = signer.lane_handle().unwrap();
+        let at = case["at"].as_u64();
+        let field_code = u32::try_from(case["field_code"].as_u64().unwrap()).unwrap();
+        let mut layouts = vec![(
+            hex::decode(case["data_hex"].as_str().unwrap()).unwrap(),
+            Some(hex::decode(case["lengths_hex"].as_str().unwrap()).unwrap()),
+        )];
+        if let Some(lines) = case["lines_hex"].as_str() {
+            layouts.push((hex::decode(lines).unwrap(), None));
+        }
+        let count = case["items"]
+            .as_array()
+            .map_or(0, Vec::len)
+            .max(case["expect"].as_array().map_or(0, Vec::len));
+        for (data, lengths) in layouts {
+            let mut len = 0usize;
+            // SAFETY: a live handle, borrowed buffers and a writable length.
+            let text = unsafe {
+                match &lengths {
+                    Some(lengths) => userhash_lane_sign_packed(
+                        handle,
+                        field_code,
+                        data.as_ptr(),
+                        data.len(),
+                        lengths.as_ptr(),
+                        lengths.len(),
+                        0,
+                        at.unwrap_or(0),
+                        u32::from(at.is_some()),
+                        &mut len,
+                    ),
+                    None => userhash_lane_sign_lines(
+                        handle,
+                        field_code,
+                        data.as_ptr(),
+                        data.len(),
+                        count as u64,
+                        0,
+                        at.unwrap_or(0),
+                        u32::from(at.is_some()),
+                        &mut len,
+                    ),
+                }
+            };
+            // SAFETY: the answer's buffer and length, read then freed once.
+            let answer =
+                String::from_utf8(unsafe { std::slice::from_raw_parts(text, len) }.to_vec())
+                    .unwrap();
+            unsafe { userhash_lane_free(text, len) };
+            let got = decode(&answer, count);
+            assert_eq!(got, case["expect"], "{id} ({answer:?})");
+            checked += 1;
+        }
+        // SAFETY: released once.
+        unsafe { userhash_lane_release(handle) };
+    }
+    assert!(checked > 40, "{checked}");
+}
+
+/// A batch answer as the vectors state outcomes: per item `{"token"}` or `{"error"}`, or one
+/// `{"error"}` for a whole-call failure.
+fn decode(answer: &str, count: usize) -> serde_json::Value {
+    if answer.starts_with('!') && !answer[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        let code = answer[1..].split(' ').next().unwrap();
+        return serde_json::json!({ "error": code });
+    }
+    let lines: Vec<&str> = answer.split_terminator('\n').collect();
+    let mut items: Vec<serde_json::Value> = lines[..count]
+        .iter()
+        .map(|token| serde_json::json!({ "token": token }))
+        .collect();
+    for failure in &lines[count..] {
+        let mut parts = failure[1..].splitn(3, ' ');
+        let index: usize = parts.next().unwrap().parse().unwrap();
+        items[index] = serde_json::json!({ "error": parts.next().unwrap() });
+    }
+    serde_json::Value::Array(items)
+}

@@ -124,10 +124,10 @@ fun Signer.signMany(identities: List<Identity>): List<String> {
 fun Signer.signManyOrNull(identities: List<Identity>): List<String?> = signPackedIdentities(identities).tokens
 
 /** A failed item of a packed batch: its index, code and message. */
-private class ItemFailure(val index: Int, val code: String, val message: String)
+internal class ItemFailure(val index: Int, val code: String, val message: String)
 
 /** The tokens of a packed batch, `null` where an item failed, and the failures in input order. */
-private class SignedBatch(val tokens: List<String?>, val failures: List<ItemFailure>) {
+internal class SignedBatch(val tokens: List<String?>, val failures: List<ItemFailure>) {
     /** Throws what `sign` throws for the first failed item, with its index in the message. */
     fun throwFirstFailure() {
         val first = failures.firstOrNull() ?: return
@@ -144,13 +144,20 @@ private const val ABSENT = -1 // 0xFFFFFFFF as a signed 32-bit int
  * heap array; others go through a strict encoder, which rejects a lone surrogate as the
  * generated bindings do.
  */
-private class Packer(fields: Int, estimatedBytes: Int) {
+internal class Packer(fields: Int, estimatedBytes: Int) {
     private var data = ByteArray(maxOf(16, estimatedBytes))
     private var size = 0
     private val lengths = java.nio.ByteBuffer.allocateDirect(4 * fields).order(java.nio.ByteOrder.LITTLE_ENDIAN)
     private val encoder = Charsets.UTF_8.newEncoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+
+    /** The packed bytes so far: the data and the lengths (for the protocol's shared vectors). */
+    fun bytes(): Pair<ByteArray, ByteArray> {
+        val packedLengths = ByteArray(lengths.position())
+        lengths.duplicate().flip().get(packedLengths)
+        return data.copyOf(size) to packedLengths
+    }
 
     fun absent() {
         lengths.putInt(ABSENT)
@@ -198,7 +205,7 @@ private class Packer(fields: Int, estimatedBytes: Int) {
 
 /** Reads the batch's text: [count] token lines (empty where an item failed), then one
  *  `!<index> <code> <message>` line per failed item. */
-private fun unpack(text: String, count: Int): SignedBatch {
+internal fun unpack(text: String, count: Int): SignedBatch {
     val tokens = ArrayList<String?>(count)
     val failures = ArrayList<ItemFailure>()
     var start = 0
