@@ -33,58 +33,78 @@ use jni_sys::{
 };
 use userhash::PackedBatch;
 
-use crate::lane::{self, Answer, Failure, Held, LANE_VERSION};
+use crate::lane::{self, Failure, Held, LANE_VERSION};
 
-/// What one thread reuses from call to call: the UTF-16 of the arguments as read from the JVM.
+/// What one thread reuses from call to call, so that a call allocates nothing it can avoid:
+/// the arguments' UTF-16 as read from the JVM, the identity and the other text arguments as
+/// UTF-8, and the token.
 #[derive(Default)]
 struct Scratch {
-    units: [Vec<u16>; 4],
+    units: Vec<u16>,
+    identity: userhash::Identity,
+    token: Option<String>,
+    label: Option<String>,
+    out: String,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// A Java string argument as UTF-8 (`None` for null), or the lane's `not_utf8` failure for a lone
-/// surrogate.
-fn text(units: Option<&[u16]>, what: &str) -> Result<Option<String>, Failure> {
-    units
-        .map(|units| {
-            char::decode_utf16(units.iter().copied())
-                .collect::<Result<String, _>>()
-                .map_err(|_| Failure::not_utf8(what))
-        })
-        .transpose()
+/// Reads a Java string into a reused slot as UTF-8 (`None` for null); `Ok(Err(..))` is the lane's
+/// `not_utf8` failure for a lone surrogate, `Err(())` a JVM failure (an exception is pending).
+fn read_into(
+    env: &Env,
+    string: jstring,
+    units: &mut Vec<u16>,
+    slot: &mut Option<String>,
+    what: &str,
+) -> Result<Result<(), Failure>, ()> {
+    let Some(units) = env.read_utf16(string, units)? else {
+        *slot = None;
+        return Ok(Ok(()));
+    };
+    Ok(utf8_into(units, slot.get_or_insert_with(String::new), what))
 }
 
-/// Runs a lane operation with up to four Java strings read as UTF-8; the answer's text, or
-/// `None` when the JVM failed (an exception is pending and the JVM raises it on return).
-fn with_strings(
+/// Transcodes UTF-16 `units` into `text` (replacing its contents) as UTF-8; the lane's
+/// `not_utf8` failure for a lone surrogate, which has no UTF-8 form.
+fn utf8_into(units: &[u16], text: &mut String, what: &str) -> Result<(), Failure> {
+    text.clear();
+    for char in char::decode_utf16(units.iter().copied()) {
+        text.push(char.map_err(|_| Failure::not_utf8(what))?);
+    }
+    Ok(())
+}
+
+/// Runs a lane operation with the call's identity, token and label read into the thread's
+/// scratch; `None` when the JVM failed (an exception is pending and the JVM raises it on return).
+fn with_arguments<R>(
     env: &Env,
-    strings: [jstring; 4],
-    names: [&str; 4],
-    call: impl FnOnce([Option<String>; 4]) -> Answer,
-) -> Option<String> {
+    [user_id, email, token, label]: [jstring; 4],
+    call: impl FnOnce(Result<(), Failure>, &mut Scratch) -> R,
+) -> Option<R> {
     SCRATCH
         .try_with(|scratch| {
             let mut scratch = scratch.try_borrow_mut().ok()?;
-            let mut read: [Option<String>; 4] = Default::default();
-            let mut failure = None;
-            for ((string, units), (slot, name)) in strings
+            let Scratch {
+                units,
+                identity,
+                token: token_slot,
+                label: label_slot,
+                ..
+            } = &mut *scratch;
+            let read = [
+                read_into(env, user_id, units, &mut identity.user_id, "user_id").ok()?,
+                read_into(env, email, units, &mut identity.email, "email").ok()?,
+                read_into(env, token, units, token_slot, "token").ok()?,
+                read_into(env, label, units, label_slot, "label").ok()?,
+            ];
+            let outcome = read
                 .into_iter()
-                .zip(scratch.units.iter_mut())
-                .zip(read.iter_mut().zip(names))
-            {
-                let units = env.read_utf16(string, units).ok()?;
-                match text(units, name) {
-                    Ok(value) => *slot = value,
-                    Err(error) => failure = failure.or(Some(error)),
-                }
-            }
-            Some(lane::text(match failure {
-                Some(failure) => Err(failure),
-                None => call(read),
-            }))
+                .collect::<Result<Vec<()>, Failure>>()
+                .map(|_| ());
+            Some(call(outcome, &mut scratch))
         })
         .ok()
         .flatten()
@@ -124,11 +144,15 @@ unsafe extern "system" fn sign(
 ) -> jstring {
     let body = |env: &Env| {
         let strings = [user_id, email, ptr::null_mut(), ptr::null_mut()];
-        let names = ["user_id", "email", "", ""];
-        let answer = with_strings(env, strings, names, |[user_id, email, _, _]| {
-            held(handle)?.sign(&userhash::Identity::new(user_id, email))
-        });
-        answer.map_or(ptr::null_mut(), |answer| env.string(&answer))
+        with_arguments(env, strings, |read, scratch| {
+            let Scratch { identity, out, .. } = scratch;
+            match read.and_then(|()| held(handle)?.sign_into(identity, out)) {
+                // The token is ASCII: the JVM reads it as it is, from the reused buffer.
+                Ok(()) => env.ascii_string(out),
+                Err(failure) => env.string(&failure.text()),
+            }
+        })
+        .unwrap_or(ptr::null_mut())
     };
     // SAFETY: the JVM's own environment for this call.
     unsafe { jni_call(env, body) }
@@ -153,16 +177,16 @@ unsafe extern "system" fn verify(
 ) -> jbyteArray {
     let body = |env: &Env| {
         let strings = [user_id, email, token, label];
-        let names = ["user_id", "email", "token", "label"];
-        let answer = with_strings(env, strings, names, |[user_id, email, token, label]| {
-            let identity = userhash::Identity::new(user_id, email);
-            let now = has_now.then_some(now as u64);
-            held(handle)?.verify(
-                &identity,
-                token.as_deref().unwrap_or_default(),
-                label.as_deref(),
-                now,
-            )
+        let now = has_now.then_some(now as u64);
+        let answer = with_arguments(env, strings, |read, scratch| {
+            lane::text(read.and_then(|()| {
+                held(handle)?.verify(
+                    &scratch.identity,
+                    scratch.token.as_deref().unwrap_or_default(),
+                    scratch.label.as_deref(),
+                    now,
+                )
+            }))
         });
         answer
             .and_then(|answer| env.byte_array(answer.as_bytes()))
@@ -191,11 +215,16 @@ unsafe extern "system" fn check(
 ) -> jbyteArray {
     let body = |env: &Env| {
         let strings = [user_id, email, token, label];
-        let names = ["user_id", "email", "token", "label"];
-        let answer = with_strings(env, strings, names, |[user_id, email, token, label]| {
-            let identity = userhash::Identity::new(user_id, email);
-            let now = has_now.then_some(now as u64);
-            held(handle)?.check(&identity, token.as_deref(), label.as_deref(), now)
+        let now = has_now.then_some(now as u64);
+        let answer = with_arguments(env, strings, |read, scratch| {
+            lane::text(read.and_then(|()| {
+                held(handle)?.check(
+                    &scratch.identity,
+                    scratch.token.as_deref(),
+                    scratch.label.as_deref(),
+                    now,
+                )
+            }))
         });
         answer
             .and_then(|answer| env.byte_array(answer.as_bytes()))
@@ -413,6 +442,22 @@ impl Env {
         Ok(Some(units))
     }
 
+    /// A new Java `String` holding `text`, ASCII without NUL (a token), through NewStringUTF
+    /// straight from `text`'s buffer (NUL-terminated for the call, then restored); null when the
+    /// JVM cannot allocate.
+    fn ascii_string(&self, text: &mut String) -> jstring {
+        if !text.bytes().all(|byte| byte != 0 && byte.is_ascii()) {
+            return self.string(text);
+        }
+        text.push('\0');
+        // SAFETY: `text` is NUL-terminated just above, with no NUL before, and valid modified
+        // UTF-8 (ASCII); the JVM copies it before returning.
+        let string =
+            unsafe { (self.functions().NewStringUTF)(self.raw, text.as_ptr().cast::<c_char>()) };
+        text.pop();
+        string
+    }
+
     /// A new Java `String` holding `text`: ASCII without NUL through NewStringUTF (whose modified
     /// UTF-8 is then the same bytes), anything else through its UTF-16; null when the JVM cannot
     /// allocate (an OutOfMemoryError is then pending).
@@ -497,18 +542,19 @@ mod tests {
 
     #[test]
     fn utf16_becomes_utf8_exactly_and_lone_surrogates_fail() {
+        let mut text = "stale".to_owned();
         for value in ["", "42", "nul\0inside", "new\nline\r\n", "Zoë ✓ 😀", "𝄞𝄞"] {
             let units: Vec<u16> = value.encode_utf16().collect();
-            assert_eq!(text(Some(&units), "user_id"), Ok(Some(value.to_owned())));
+            assert_eq!(utf8_into(&units, &mut text, "user_id"), Ok(()));
+            assert_eq!(text, value);
         }
-        assert_eq!(text(None, "email"), Ok(None));
         for units in [
             &[0xD800][..],
             &[0x61, 0xDC00],
             &[0xD83D, 0x61],
             &[0xDE00, 0xD83D],
         ] {
-            let failure = text(Some(units), "user_id").unwrap_err();
+            let failure = utf8_into(units, &mut text, "user_id").unwrap_err();
             assert!(
                 failure.text().starts_with("!not_utf8 the user_id"),
                 "{units:x?}"

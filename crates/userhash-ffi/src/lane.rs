@@ -190,6 +190,15 @@ impl Held {
         Ok(self.signer()?.inner.sign(identity)?)
     }
 
+    /// [`Held::sign`] into a reused buffer (the JVM's path: no allocation per call).
+    pub(crate) fn sign_into(
+        &self,
+        identity: &userhash::Identity,
+        out: &mut String,
+    ) -> Result<(), Failure> {
+        Ok(self.signer()?.inner.sign_into(identity, out)?)
+    }
+
     /// The time every token of one batch carries (the core's clock rule): decimal seconds, or
     /// empty for a scheme whose tokens carry none.
     pub(crate) fn batch_time(&self) -> Answer {

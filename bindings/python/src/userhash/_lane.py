@@ -29,7 +29,9 @@ import sys
 import weakref
 from array import array
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, List, Literal, NoReturn, Optional, Tuple, Union, overload
+from typing import (
+    Any, Callable, Dict, Iterable, List, Literal, NamedTuple, NoReturn, Optional, Tuple, Union, overload,
+)
 
 from ._ffi import userhash as _generated
 from ._ffi.userhash import (
@@ -232,9 +234,22 @@ def _claimed(flag: str, user_id: Optional[str], email: Optional[str]) -> Optiona
     return Identity(user_id=user_id, email=email) if flag == "1" else None
 
 
+# The usual tail of a verify or gate answer: no claimed identity, and no claims or message.
+_NOTHING_CLAIMED_TEXT = "0\n-\n-\n-\n"
+
+
 def _verified(answer: bytes) -> Verified:
     if answer[0] == 33:  # "!"
         _fail(answer)
+    label, fingerprint, timestamp, rest = answer.decode().split("\n", 3)
+    if rest == _NOTHING_CLAIMED_TEXT:  # a hash's answer: three lines and nothing more
+        return Verified(
+            label=label,
+            fingerprint=fingerprint,
+            timestamp=int(timestamp) if timestamp else None,
+            claims=None,
+            claimed_identity=None,
+        )
     (label, fingerprint, timestamp, claimed), (user_id, email, claims) = _read(answer, 4, 3)
     return Verified(
         label=label,
@@ -248,6 +263,18 @@ def _verified(answer: bytes) -> Verified:
 def _decision(answer: bytes) -> Decision:
     if answer[0] == 33:  # "!"
         _fail(answer)
+    allowed, would_deny, outcome, enforcement, label, code, rest = answer.decode().split("\n", 6)
+    if rest == _NOTHING_CLAIMED_TEXT:  # no claimed identity, no message: six lines and no more
+        return Decision(
+            allowed=allowed == "1",
+            outcome=_OUTCOME_OF_NAME[outcome],
+            enforcement=_ENFORCEMENT_OF_NAME[enforcement],
+            label=label or None,
+            error_code=_CODE_OF_NAME[code] if code else None,
+            error_message=None,
+            would_deny_when_enforced=would_deny == "1",
+            claimed_identity=None,
+        )
     lines, (user_id, email, message) = _read(answer, 7, 3)
     allowed, would_deny, outcome, enforcement, label, code, claimed = lines
     return Decision(
@@ -360,10 +387,32 @@ def _cores() -> int:
 # pack and split chunks meanwhile.
 _PIPELINED_THREADS = max(1, _cores() - 1)
 
-# A packed chunk: the call that signs it (handle, threads, at, has_at) -> text, and the indices
-# of items that were not valid Unicode (packed as unidentified; None in their slot).
-_Call = Callable[[int, int, int, int], str]
-_Packed = Tuple[_Call, List[int]]
+class _Packed(NamedTuple):
+    """A packed chunk, as the lane reads it (the packed protocol, testdata/vectors/packed/)."""
+
+    #: The fields each item carries: 0 user id, 1 email, 2 both.
+    fields: int
+    #: The fields' UTF-8: back to back (the lengths layout), or one line each (the lines layout).
+    data: bytes
+    #: One u32 little-endian length per field; None for the lines layout.
+    lengths: Optional[bytes]
+    #: How many items.
+    count: int
+    #: Items that were not valid Unicode (packed as unidentified; None in their slot).
+    unencodable: List[int]
+
+
+def _sign_packed(handle: int, packed: _Packed, threads: int, at: int, has_at: int) -> str:
+    """Signs a packed chunk with one lane call; its text."""
+    if packed.lengths is None:
+        return _bulk(
+            _SIGN_LINES, handle, packed.fields, packed.data, len(packed.data), packed.count,
+            threads, at, has_at,
+        )
+    return _bulk(
+        _SIGN_PACKED, handle, packed.fields, packed.data, len(packed.data), packed.lengths,
+        len(packed.lengths), threads, at, has_at,
+    )
 
 
 def _bulk(function: Any, *args: Any) -> str:
@@ -400,17 +449,13 @@ def _pack_strings(batch: List[Any], field: str) -> Optional[_Packed]:
         return None
     count = len(batch)
     if joined.count("\n") == count - 1:  # no item holds a newline: one line per item
-        return (lambda handle, threads, at, has_at: _bulk(
-            _SIGN_LINES, handle, fields, data, len(data), count, threads, at, has_at
-        )), []
+        return _Packed(fields, data, None, count, [])
     packed = "".join(batch).encode()
     if len(packed) == len(joined) - (count - 1):  # all ASCII: characters are bytes
         lengths = _lengths(map(len, batch))
     else:
         lengths = _lengths(len(item.encode()) for item in batch)
-    return (lambda handle, threads, at, has_at: _bulk(
-        _SIGN_PACKED, handle, fields, packed, len(packed), lengths, len(lengths), threads, at, has_at
-    )), []
+    return _Packed(fields, packed, lengths, count, [])
 
 
 def _pack_identities(batch: List[Any], field: str, on_error: str) -> _Packed:
@@ -453,11 +498,7 @@ def _pack_identities(batch: List[Any], field: str, on_error: str) -> _Packed:
             else:
                 chunks.append(value)
                 lengths.append(len(value))
-    data, packed_lengths = b"".join(chunks), _lengths(lengths)
-    return (lambda handle, threads, at, has_at: _bulk(
-        _SIGN_PACKED, handle, _BOTH, data, len(data), packed_lengths, len(packed_lengths),
-        threads, at, has_at,
-    )), unencodable
+    return _Packed(_BOTH, b"".join(chunks), _lengths(lengths), len(batch), unencodable)
 
 
 def _pack(chunk: List[Any], field: str, on_error: str) -> _Packed:
@@ -563,8 +604,9 @@ class Signer(_generated.Signer):
         handle = _lane_handle(self)
         if len(batch) <= _CHUNK:
             if batch:
-                call, unencodable = _pack(batch, field, on_error)
-                _collect(call(handle, 0, 0, 0), unencodable, 0, len(batch), tokens, failures)
+                packed = _pack(batch, field, on_error)
+                text = _sign_packed(handle, packed, 0, 0, 0)
+                _collect(text, packed.unencodable, 0, len(batch), tokens, failures)
         else:
             self._sign_pipelined(handle, batch, field, on_error, tokens, failures)
         if failures:
@@ -595,9 +637,9 @@ class Signer(_generated.Signer):
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="userhash-sign") as worker:
             pending = []
             for start in starts:
-                call, unencodable = _pack(batch[start : start + _CHUNK], field, on_error)
-                future = worker.submit(call, handle, _PIPELINED_THREADS, at, has_at)
-                pending.append((start, unencodable, future))
+                packed = _pack(batch[start : start + _CHUNK], field, on_error)
+                future = worker.submit(_sign_packed, handle, packed, _PIPELINED_THREADS, at, has_at)
+                pending.append((start, packed.unencodable, future))
                 # Keep one chunk queued behind the one being signed, no more: memory stays flat.
                 if len(pending) > 1:
                     done_start, unencodable, done = pending.pop(0)
