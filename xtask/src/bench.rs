@@ -517,27 +517,39 @@ fn swift(ctx: &Ctx, quick: bool, core: &Core) -> anyhow::Result<Option<Section>>
     let count = get("bulk_count")?;
     let rows = vec![
         Row::new(
-            "`signer.sign(identity:)` (41-byte id)",
+            "`signer.sign(identity:)` (41-byte id, fast lane)",
             get("sign")?,
             "the Rust core's `Signer::sign` (criterion, above)",
             rust_sign,
         ),
         Row::new(
-            "`signer.sign(identity:)` (41-byte id)",
+            "`signer.signUniffi(identity:)` (the generated call)",
+            get("sign_generated")?,
+            "the Rust core's `Signer::sign` (criterion, above)",
+            rust_sign,
+        ),
+        Row::new(
+            "`signer.sign(identity:)` (41-byte id, fast lane)",
             get("sign")?,
             "plain-Swift HMAC-SHA256 + hex, same process",
             get("swift_hmac_hex")?,
         ),
         Row::new(
-            "`verifier.verify(identity:token:)` (generated)",
+            "`verifier.verify(identity:token:)` (fast lane)",
             get("verify")?,
             "the Rust core's `Verifier::verify` (criterion, above)",
             core.median("sign/userhash_verify")?,
         )
         .target(2.0, "≤ 2×"),
         Row::new(
-            "`gate.check(identity:token:)` under enforce (generated)",
+            "`gate.check(identity:token:)` under enforce (fast lane)",
             get("check")?,
+            "the Rust core's `Verifier::verify` (criterion, above)",
+            core.median("sign/userhash_verify")?,
+        ),
+        Row::new(
+            "`verifier.verifyUniffi(identity:token:)` (the generated call)",
+            get("verify_generated")?,
             "the Rust core's `Verifier::verify` (criterion, above)",
             core.median("sign/userhash_verify")?,
         ),

@@ -111,6 +111,13 @@ results["verify"] = try median(items: calls) {
 results["check"] = try median(items: calls) {
     for _ in 0..<calls { _ = try gate.check(identity: identity, token: token) }
 }
+// The generated calls the lane stands in for, in the same run.
+results["sign_generated"] = try median(items: calls) {
+    for _ in 0..<calls { _ = try signer.signUniffi(identity: identity) }
+}
+results["verify_generated"] = try median(items: calls) {
+    for _ in 0..<calls { _ = try verifier.verifyUniffi(identity: identity, token: token) }
+}
 results["fingerprint_call"] = try median(items: calls) {
     for _ in 0..<calls { _ = try signer.fingerprint() }
 }
