@@ -12,11 +12,12 @@ use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Field, Result};
+use crate::freshness::Freshness;
 use crate::identity::Identity;
 use crate::mac::{MAC_LEN, MacKey};
-use crate::scheme::{Encoding, KeyEncoding, Subject, TIMESTAMP_SEPARATOR};
+use crate::parts::{Encoding, KeyEncoding, Subject, TIMESTAMP_SEPARATOR};
 use crate::token::encode_mac;
-use crate::verifier::{Freshness, Verifier};
+use crate::verifier::Verifier;
 
 mod jwt;
 

@@ -5,7 +5,7 @@
 //! says so in its `source`.
 
 use crate::claims::ClaimLayout;
-use crate::scheme::{Encoding, KeyEncoding, Subject, TimestampPlacement};
+use crate::parts::{Encoding, KeyEncoding, Subject, TimestampPlacement};
 
 /// How sure userhash is that a preset matches what the vendor's servers check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,62 +1,19 @@
-//! How one vendor wants its hash: the parts of a [`Scheme`], the presets by name, and custom
-//! schemes written as a one-line spec.
+//! How one vendor wants its hash: a [`Scheme`] from a preset by name, from its parts, or from a
+//! one-line spec.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::claims::ClaimLayout;
-use crate::error::{Error, Field, Result, echo};
-use crate::identity::{Identity, check_identifier};
+use crate::claims::{ClaimLayout, ClaimRules};
+use crate::error::{Error, Result, echo};
+use crate::parts::{
+    Encoding, KeyEncoding, Subject, TimestampPlacement, encoding_name, key_encoding_name,
+    parse_encoding, parse_key_encoding, parse_subject, parse_timestamp, spec_values, subject_name,
+    timestamp_name,
+};
 use crate::presets::{PRESETS, Preset};
-
-/// Which identity fields form the signed message, and how they are joined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Subject {
-    /// The user id alone; an email, if any, is ignored.
-    UserId,
-    /// The email alone; a user id, if any, is ignored.
-    Email,
-    /// The user id when there is one, else the email (Intercom, Front, Featurebase).
-    UserIdElseEmail,
-    /// The user id followed by the email with no separator, whichever are present (Helpshift).
-    UserIdAndEmail,
-}
-
-/// How the secret string from the vendor's dashboard becomes HMAC key bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KeyEncoding {
-    /// The UTF-8 bytes of the secret as written — what almost every vendor does, even when the
-    /// secret looks like hex.
-    Utf8,
-    /// The secret is hex and is decoded to bytes (Pylon, Channel.io).
-    Hex,
-}
-
-/// How the 32-byte MAC is written in the token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// 64 lower-case hex digits.
-    Hex,
-    /// 44 characters of standard, padded base64.
-    Base64,
-    /// A signed JWT (compact JWS, HS256): the MAC is its unpadded base64url signature over a
-    /// header and the claims the scheme's [`ClaimLayout`] describes.
-    Jwt,
-}
-
-/// Whether, and how, a token carries the time it was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TimestampPlacement {
-    /// No timestamp: a token is valid for as long as its key is.
-    None,
-    /// The message is `"{subject}-{unix seconds}"` and the token `"{mac}-{unix seconds}"`
-    /// (Jimo, Chameleon), so a verifier can bound the token's age.
-    Suffix,
-}
-
-/// The character between the subject and the timestamp, and between the MAC and the timestamp.
-pub(crate) const TIMESTAMP_SEPARATOR: char = '-';
+use crate::secret::Secret;
 
 /// The name every custom scheme reports.
 pub const CUSTOM_SCHEME_NAME: &str = "custom";
@@ -280,6 +237,15 @@ impl Scheme {
         self.claims
     }
 
+    /// What the claim rules need of a JWT scheme; `None` for hashes.
+    pub(crate) fn claim_rules(&self) -> Option<ClaimRules<'_>> {
+        self.claims.map(|layout| ClaimRules {
+            scheme: &self.name,
+            subject: self.subject,
+            layout,
+        })
+    }
+
     /// The preset this scheme came from, with its vendor source and confidence; `None` for a
     /// custom scheme.
     pub fn preset(&self) -> Option<&'static Preset> {
@@ -296,53 +262,6 @@ impl Scheme {
             encoding_name(self.encoding),
             timestamp_name(self.timestamp),
         )
-    }
-
-    /// The identifier text(s) this scheme signs for an identity, checked.
-    // Inlined so its result stays in registers: returned through memory, the hot signing path
-    // stalled on reading it back (store forwarding fails on the wider reload).
-    #[inline(always)]
-    pub(crate) fn subject_of<'a>(&self, identity: &'a Identity) -> Result<SubjectParts<'a>> {
-        let user_id = identity.user_id.as_deref();
-        let email = identity.email.as_deref();
-        let missing = |field: Field| {
-            if identity.user_id.is_none() && identity.email.is_none() {
-                Error::Unidentified
-            } else {
-                Error::MissingField {
-                    scheme: self.name.to_string(),
-                    field,
-                }
-            }
-        };
-        match self.subject {
-            Subject::UserId => {
-                let id = user_id.ok_or_else(|| missing(Field::UserId))?;
-                Ok(SubjectParts::one(check_identifier(Field::UserId, id)?))
-            }
-            Subject::Email => {
-                let email = email.ok_or_else(|| missing(Field::Email))?;
-                Ok(SubjectParts::one(check_identifier(Field::Email, email)?))
-            }
-            Subject::UserIdElseEmail => match (user_id, email) {
-                (Some(id), _) => Ok(SubjectParts::one(check_identifier(Field::UserId, id)?)),
-                (None, Some(email)) => {
-                    Ok(SubjectParts::one(check_identifier(Field::Email, email)?))
-                }
-                (None, None) => Err(Error::Unidentified),
-            },
-            Subject::UserIdAndEmail => match (user_id, email) {
-                (Some(id), Some(email)) => Ok(SubjectParts::two(
-                    check_identifier(Field::UserId, id)?,
-                    check_identifier(Field::Email, email)?,
-                )),
-                (Some(id), None) => Ok(SubjectParts::one(check_identifier(Field::UserId, id)?)),
-                (None, Some(email)) => {
-                    Ok(SubjectParts::one(check_identifier(Field::Email, email)?))
-                }
-                (None, None) => Err(Error::Unidentified),
-            },
-        }
     }
 }
 
@@ -370,106 +289,13 @@ impl FromStr for Scheme {
     }
 }
 
-/// The one or two identifier strings a scheme signs, in order, borrowed from the identity.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SubjectParts<'a> {
-    parts: [&'a str; 2],
-    count: usize,
-}
-
-impl<'a> SubjectParts<'a> {
-    fn one(only: &'a str) -> Self {
-        SubjectParts {
-            parts: [only, ""],
-            count: 1,
-        }
-    }
-
-    fn two(first: &'a str, second: &'a str) -> Self {
-        SubjectParts {
-            parts: [first, second],
-            count: 2,
-        }
-    }
-
-    /// The parts in signing order.
-    pub(crate) fn as_slice(&self) -> &[&'a str] {
-        self.parts.get(..self.count).unwrap_or(&[])
-    }
-}
-
-const SUBJECTS: [(Subject, &str); 4] = [
-    (Subject::UserId, "user_id"),
-    (Subject::Email, "email"),
-    (Subject::UserIdElseEmail, "user_id_else_email"),
-    (Subject::UserIdAndEmail, "user_id_and_email"),
-];
-const KEY_ENCODINGS: [(KeyEncoding, &str); 2] =
-    [(KeyEncoding::Utf8, "utf8"), (KeyEncoding::Hex, "hex")];
-const ENCODINGS: [(Encoding, &str); 3] = [
-    (Encoding::Hex, "hex"),
-    (Encoding::Base64, "base64"),
-    (Encoding::Jwt, "jwt"),
-];
-const TIMESTAMPS: [(TimestampPlacement, &str); 2] = [
-    (TimestampPlacement::None, "none"),
-    (TimestampPlacement::Suffix, "suffix"),
-];
-
-fn lookup<T: Copy>(table: &[(T, &'static str)], value: &str) -> Option<T> {
-    table
-        .iter()
-        .find(|(_, name)| *name == value)
-        .map(|(item, _)| *item)
-}
-
-fn name_of<T: Copy + PartialEq>(table: &[(T, &'static str)], item: T) -> &'static str {
-    table
-        .iter()
-        .find(|(it, _)| *it == item)
-        .map_or("?", |(_, name)| name)
-}
-
-fn parse_subject(value: &str) -> Option<Subject> {
-    lookup(&SUBJECTS, value)
-}
-fn parse_key_encoding(value: &str) -> Option<KeyEncoding> {
-    lookup(&KEY_ENCODINGS, value)
-}
-fn parse_encoding(value: &str) -> Option<Encoding> {
-    lookup(&ENCODINGS, value)
-}
-fn parse_timestamp(value: &str) -> Option<TimestampPlacement> {
-    lookup(&TIMESTAMPS, value)
-}
-
-/// The spec name of a subject (`user_id_else_email`, ...).
-pub(crate) fn subject_name(subject: Subject) -> &'static str {
-    name_of(&SUBJECTS, subject)
-}
-fn key_encoding_name(key: KeyEncoding) -> &'static str {
-    name_of(&KEY_ENCODINGS, key)
-}
-fn encoding_name(encoding: Encoding) -> &'static str {
-    name_of(&ENCODINGS, encoding)
-}
-fn timestamp_name(timestamp: TimestampPlacement) -> &'static str {
-    name_of(&TIMESTAMPS, timestamp)
-}
-
-/// The accepted values of a spec key, for error messages.
-fn spec_values(key: &str) -> String {
-    fn names<T>(table: &[(T, &'static str)]) -> String {
-        table
-            .iter()
-            .map(|(_, name)| *name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-    match key {
-        "subject" => names(&SUBJECTS),
-        "key" => names(&KEY_ENCODINGS),
-        "output" => names(&ENCODINGS),
-        _ => names(&TIMESTAMPS),
+// How a scheme reads its secret is the scheme's rule; defined here, `Secret` needs no scheme.
+impl Secret {
+    /// The dashboard secret string decoded the way `scheme` uses it.
+    ///
+    /// # Errors
+    /// As [`Secret::decode`].
+    pub fn for_scheme(scheme: &Scheme, text: &str) -> Result<Secret> {
+        Secret::decode(text, scheme.key_encoding())
     }
 }

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::scheme::{KeyEncoding, Scheme};
+use crate::parts::KeyEncoding;
 
 /// Domain separation for fingerprints, so a fingerprint is never a prefix of any other hash of
 /// the key that userhash or a vendor computes.
@@ -89,14 +89,6 @@ impl Secret {
             KeyEncoding::Utf8 => Secret::from_text(text),
             KeyEncoding::Hex => Secret::from_hex(text),
         }
-    }
-
-    /// The dashboard secret string decoded the way `scheme` uses it.
-    ///
-    /// # Errors
-    /// As [`Secret::decode`].
-    pub fn for_scheme(scheme: &Scheme, text: &str) -> Result<Secret> {
-        Secret::decode(text, scheme.key_encoding())
     }
 
     /// A short, non-reversible name for this key: 12 hex digits of a domain-separated SHA-256

@@ -1,16 +1,18 @@
 //! The app server's side: a scheme and one key, ready to sign identities.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::batch::{BatchFailure, BatchTokens, Cursor, PackedBatch};
-use crate::claims::{self, Attributes};
+use crate::claims::{Attributes, issue};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::identity::Identity;
 use crate::jwt;
-use crate::keyring::check_label;
+use crate::label::check_label;
 use crate::mac::{MAC_LEN, MacKey};
-use crate::scheme::{Scheme, SubjectParts, TIMESTAMP_SEPARATOR};
+use crate::parts::{SubjectParts, TIMESTAMP_SEPARATOR};
+use crate::scheme::Scheme;
 use crate::secret::Secret;
 use crate::split::Split;
 use crate::token::{Decimal, write_token};
@@ -171,7 +173,7 @@ impl Signer {
     /// As [`Signer::sign_with_at`], or [`Error::ClockBeforeEpoch`].
     pub fn sign_with(&self, identity: &Identity, attributes: &Attributes) -> Result<String> {
         if !self.scheme.is_jwt() {
-            claims::check_no_attributes(&self.scheme, attributes)?;
+            issue::check_no_attributes(self.scheme.name(), attributes)?;
             return self.sign(identity);
         }
         self.sign_with_at(identity, attributes, clock::unix_now()?)
@@ -193,24 +195,20 @@ impl Signer {
         attributes: &Attributes,
         unix_seconds: u64,
     ) -> Result<String> {
-        let Some(layout) = self.scheme.claim_layout() else {
-            claims::check_no_attributes(&self.scheme, attributes)?;
+        let Some(rules) = self.scheme.claim_rules() else {
+            issue::check_no_attributes(self.scheme.name(), attributes)?;
             return self.sign_at(identity, unix_seconds);
         };
-        if layout.key_id_required && self.key_id.is_none() {
+        if rules.layout.key_id_required && self.key_id.is_none() {
             return Err(Error::MissingKeyId {
                 scheme: self.scheme.name().to_owned(),
             });
         }
+        let identity = rules
+            .subject
+            .check_every_field(rules.scheme, Cow::Borrowed(identity))?;
         let kid = self.key_id.as_deref();
-        let claims = claims::build(
-            &self.scheme,
-            layout,
-            identity,
-            attributes,
-            kid,
-            unix_seconds,
-        )?;
+        let claims = issue::build(rules, &identity, attributes, kid, unix_seconds)?;
         Ok(jwt::encode(&self.key, kid, &claims))
     }
 
@@ -340,13 +338,13 @@ impl Signer {
             *out = self.sign_with_at(identity, &Attributes::default(), issued_at)?;
             return Ok(());
         }
-        let subject = self.scheme.subject_of(identity)?;
+        let subject = self.scheme.subject().select(self.scheme.name(), identity)?;
         if self.jwt_input_guard && jwt::is_signing_input(subject.as_slice()) {
             return Err(Error::JwtSigningInput);
         }
         let digits = timestamp.map(Decimal::new);
         let mac = self.mac(&subject, digits.as_ref().map(Decimal::as_bytes));
-        write_token(&self.scheme, &mac, digits.as_ref(), out);
+        write_token(self.scheme.encoding(), &mac, digits.as_ref(), out);
         Ok(())
     }
 

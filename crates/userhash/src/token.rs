@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE_NO_PAD as BAS
 
 use crate::error::{Error, Result, TokenDefect};
 use crate::mac::MAC_LEN;
-use crate::scheme::{Encoding, Scheme, TIMESTAMP_SEPARATOR};
+use crate::parts::{Encoding, TIMESTAMP_SEPARATOR, TimestampPlacement};
 
 /// The most digits a `u64` number of seconds has.
 const MAX_TIMESTAMP_DIGITS: usize = 20;
@@ -26,14 +26,14 @@ pub(crate) const fn encoded_len(encoding: Encoding) -> usize {
     }
 }
 
-/// The longest token `scheme` can produce; anything longer is rejected before any work.
-pub(crate) fn max_token_len(scheme: &Scheme) -> usize {
-    let timestamp = if scheme.is_timestamped() {
-        1 + MAX_TIMESTAMP_DIGITS
-    } else {
-        0
+/// The longest token a scheme with these parts can produce; anything longer is rejected before
+/// any work.
+pub(crate) fn max_token_len(encoding: Encoding, timestamp: TimestampPlacement) -> usize {
+    let suffix = match timestamp {
+        TimestampPlacement::Suffix => 1 + MAX_TIMESTAMP_DIGITS,
+        TimestampPlacement::None => 0,
     };
-    encoded_len(scheme.encoding()) + timestamp
+    encoded_len(encoding) + suffix
 }
 
 /// The two lower-case hex digits of every byte value, so writing a MAC in hex is one table load
@@ -78,14 +78,14 @@ pub(crate) fn encode_mac(encoding: Encoding, mac: &[u8; MAC_LEN]) -> String {
 /// Writes the token for a MAC into `out` (replacing its contents), with the timestamp's digits
 /// appended when the scheme embeds one.
 pub(crate) fn write_token(
-    scheme: &Scheme,
+    encoding: Encoding,
     mac: &[u8; MAC_LEN],
     timestamp: Option<&Decimal>,
     out: &mut String,
 ) {
     out.clear();
-    out.reserve(max_token_len(scheme));
-    push_mac(scheme.encoding(), mac, out);
+    out.reserve(encoded_len(encoding) + 1 + MAX_TIMESTAMP_DIGITS);
+    push_mac(encoding, mac, out);
     if let Some(seconds) = timestamp {
         out.push(TIMESTAMP_SEPARATOR);
         out.extend(seconds.as_bytes().iter().copied().map(char::from));
@@ -136,17 +136,23 @@ pub(crate) struct Timestamp<'a> {
     pub(crate) seconds: u64,
 }
 
-/// Reads a token under `scheme`, strictly.
-pub(crate) fn parse_token<'a>(scheme: &Scheme, token: &'a str) -> Result<ParsedToken<'a>> {
+/// Reads a token written in `encoding` with `timestamp`, strictly; `scheme` names the scheme in
+/// [`Error::MissingTimestamp`].
+pub(crate) fn parse_token<'a>(
+    encoding: Encoding,
+    timestamp: TimestampPlacement,
+    scheme: &str,
+    token: &'a str,
+) -> Result<ParsedToken<'a>> {
     let malformed = |reason| Error::MalformedToken { reason };
     if token.is_empty() {
         return Err(malformed(TokenDefect::Empty));
     }
-    if token.len() > max_token_len(scheme) {
+    if token.len() > max_token_len(encoding, timestamp) {
         return Err(malformed(TokenDefect::TooLong));
     }
-    if !scheme.is_timestamped() {
-        let mac = decode_mac(scheme.encoding(), token).map_err(malformed)?;
+    if timestamp == TimestampPlacement::None {
+        let mac = decode_mac(encoding, token).map_err(malformed)?;
         return Ok(ParsedToken {
             mac,
             timestamp: None,
@@ -154,14 +160,14 @@ pub(crate) fn parse_token<'a>(scheme: &Scheme, token: &'a str) -> Result<ParsedT
     }
     match token.rsplit_once(TIMESTAMP_SEPARATOR) {
         Some((mac, seconds)) => Ok(ParsedToken {
-            mac: decode_mac(scheme.encoding(), mac).map_err(malformed)?,
+            mac: decode_mac(encoding, mac).map_err(malformed)?,
             timestamp: Some(parse_timestamp(seconds).map_err(malformed)?),
         }),
         None => {
             // A well-formed bare MAC is a specific, common mistake: the timestamp was dropped.
-            decode_mac(scheme.encoding(), token).map_err(malformed)?;
+            decode_mac(encoding, token).map_err(malformed)?;
             Err(Error::MissingTimestamp {
-                scheme: scheme.name().to_owned(),
+                scheme: scheme.to_owned(),
             })
         }
     }
@@ -217,8 +223,9 @@ fn parse_timestamp(text: &str) -> Result<Timestamp<'_>, TokenDefect> {
 mod tests {
     use super::*;
 
-    fn jimo() -> Scheme {
-        Scheme::by_name("jimo").unwrap()
+    /// Jimo's token: lower-case hex with a timestamp suffix.
+    fn jimo(token: &str) -> Result<ParsedToken<'_>> {
+        parse_token(Encoding::Hex, TimestampPlacement::Suffix, "jimo", token)
     }
 
     #[test]
@@ -290,7 +297,7 @@ mod tests {
     #[test]
     fn timestamps_are_plain_decimal_seconds() {
         let mac = "0".repeat(64);
-        let kind = |token: &str| parse_token(&jimo(), token).err().map(|e| e.kind());
+        let kind = |token: &str| jimo(token).err().map(|e| e.kind());
         assert_eq!(kind(&format!("{mac}-0")), None);
         assert_eq!(kind(&format!("{mac}-18446744073709551615")), None);
         for bad in ["", "-5", "+5", "05", "1.5", " 1", "1e9"] {
@@ -301,7 +308,7 @@ mod tests {
             );
         }
         assert_eq!(
-            parse_token(&jimo(), &format!("{mac}-18446744073709551616")).err(),
+            jimo(&format!("{mac}-18446744073709551616")).err(),
             Some(Error::MalformedToken {
                 reason: TokenDefect::TimestampOverflow
             })

@@ -2,11 +2,13 @@
 //! claims are read, only the key is searched for, and a genuine token's claims are compared with
 //! what was sent beside it.
 
+use std::borrow::Cow;
+
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Cause, Finding, key_readings};
-use crate::claims;
+use crate::claims::{self, verify};
 use crate::error::{Error, Field};
 use crate::identity::Identity;
 use crate::jwt::{self, DecodedJwt};
@@ -122,18 +124,20 @@ fn claim_finding(
     now: u64,
 ) -> Option<Finding> {
     let scheme = verifier.scheme();
-    let layout = scheme.claim_layout()?;
+    let rules = scheme.claim_rules()?;
+    let layout = rules.layout;
     let freshness = verifier.freshness();
     // With no identity sent, the verifier checks the token against the one its claims name.
-    let error = if identity.is_unidentified() {
-        claims::claimed_identity(scheme, layout, &decoded.claims)
-            .and_then(|claimed| {
-                claims::check(scheme, layout, &claimed, &decoded.claims, freshness, now)
-            })
-            .err()?
+    let checked = if identity.is_unidentified() {
+        verify::claimed_identity(rules, &decoded.claims)
     } else {
-        claims::check(scheme, layout, identity, &decoded.claims, freshness, now).err()?
+        rules
+            .subject
+            .check_every_field(rules.scheme, Cow::Borrowed(identity))
     };
+    let error = checked
+        .and_then(|checked| verify::check(rules, &checked, &decoded.claims, freshness, now))
+        .err()?;
     let (cause, explanation) = match error {
         Error::MissingClaim { claim, .. } => (
             Cause::ClaimMissing,
@@ -187,7 +191,7 @@ fn another_identity(
     identity: &Identity,
     decoded: &DecodedJwt<'_>,
 ) -> (Cause, String) {
-    let signed = claims::identity_claims(layout, &decoded.claims);
+    let signed = verify::identity_claims(layout, &decoded.claims);
     for (field, claimed) in [(Field::UserId, signed.0), (Field::Email, signed.1)] {
         let (Some(sent), Some(claimed)) = (identity.field(field), claimed) else {
             continue;
