@@ -242,6 +242,15 @@ fn explain_cases() {
         let expected = &case["expected"];
         let causes: Vec<&str> = diagnosis.findings.iter().map(|f| f.cause.code()).collect();
         let context = format!("{file} {}: found {causes:?}", id(case));
+        for finding in &diagnosis.findings {
+            // Every finding is worded from the catalogue, hash or JWT, with its facts filled in.
+            let words = &finding.explanation;
+            assert!(
+                words.len() > 20 && !words.contains("{label}") && !words.contains("{field}"),
+                "{context}: {:?} worded {words:?}",
+                finding.cause
+            );
+        }
         assert_eq!(
             diagnosis.valid,
             expected["valid"].as_bool().unwrap(),

@@ -7,11 +7,14 @@ use std::borrow::Cow;
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Cause, Finding, key_readings};
-use crate::claims::{self, verify};
-use crate::error::{Error, Field};
+use super::cause::Cause;
+use super::finding::{Facts, Finding, ShownBy};
+use super::search::key_readings;
+use crate::claims::{ClaimLayout, verify};
+use crate::error::{Error, Field, echo};
 use crate::identity::Identity;
 use crate::jwt::{self, DecodedJwt};
+use crate::mac::MacKey;
 use crate::verifier::Verifier;
 
 /// The findings for a rejected JWT, most telling first.
@@ -26,80 +29,53 @@ pub(super) fn findings(
     let Some(layout) = scheme.claim_layout() else {
         return Vec::new();
     };
+    let mut facts = Facts {
+        scheme: scheme.name(),
+        expected: expected_label.unwrap_or_default(),
+        ..Facts::default()
+    };
     let decoded = match jwt::decode(token) {
         Ok(decoded) => decoded,
         Err(Error::UnsupportedAlgorithm { .. }) => {
-            let alg = jwt::algorithm_of(token)
+            facts.alg = jwt::algorithm_of(token)
                 .map_or_else(|| "no alg header".to_owned(), |alg| format!("alg {alg:?}"));
-            return vec![finding(
-                Cause::WrongAlgorithm,
-                "",
-                format!(
-                    "The JWT has {alg}, but scheme {} accepts HS256 only.",
-                    scheme.name()
-                ),
-            )];
+            return vec![Cause::WrongAlgorithm.finding(ShownBy::Jwt, &facts)];
         }
         Err(_) => return Vec::new(),
     };
     let signed_with = signing_key(verifier, &decoded);
     let label = signed_with.as_ref().map_or("", |(label, _)| label.as_str());
-    let mut findings = Vec::new();
-    if let Some(expected) =
-        expected_label.filter(|expected| !label.is_empty() && expected != &label)
-    {
-        let fingerprint = verifier.keyring().fingerprint(label).unwrap_or_default();
-        findings.push(finding(
-            Cause::WrongKey,
-            label,
-            format!(
-                "The JWT was signed with the key labelled {label:?} (fingerprint {fingerprint}), not the one labelled {expected:?}."
-            ),
-        ));
+    facts.label = label;
+    facts.fingerprint = verifier.keyring().fingerprint(label).unwrap_or_default();
+    let mut causes = Vec::new();
+    if expected_label.is_some_and(|expected| !label.is_empty() && expected != label) {
+        causes.push(Cause::WrongKey);
     }
     if let Some((_, Some(misreading))) = &signed_with {
-        let explanation = match misreading {
-            Cause::SecretHexDecoded => format!(
-                "The secret labelled {label:?} was hex-decoded before signing, but scheme {} uses its text as the key.",
-                scheme.name()
-            ),
-            _ => format!(
-                "The secret labelled {label:?} was used as text, but scheme {} hex-decodes it.",
-                scheme.name()
-            ),
-        };
-        findings.push(finding(*misreading, label, explanation));
+        causes.push(*misreading);
     }
     match decoded.kid.as_deref() {
-        None if layout.key_id_required => findings.push(finding(
-            Cause::KeyIdMissing,
-            label,
-            format!(
-                "The JWT header has no kid, but scheme {} names the signing key there.",
-                scheme.name()
-            ),
-        )),
-        Some(kid) if !label.is_empty() && kid != label => findings.push(finding(
-            Cause::KeyIdMismatch,
-            label,
-            format!(
-                "The JWT header says kid {:?}, but the token was signed with the key labelled {label:?}.",
-                crate::error::echo(kid)
-            ),
-        )),
+        None if layout.key_id_required => causes.push(Cause::KeyIdMissing),
+        Some(kid) if !label.is_empty() && kid != label => {
+            facts.kid = echo(kid);
+            causes.push(Cause::KeyIdMismatch);
+        }
         _ => {}
     }
     if signed_with.is_some() {
-        findings.extend(claim_finding(verifier, identity, &decoded, label, now));
+        causes.extend(claim_cause(verifier, identity, &decoded, now, &mut facts));
     }
-    findings
+    causes
+        .into_iter()
+        .map(|cause| cause.finding(ShownBy::Jwt, &facts))
+        .collect()
 }
 
 /// The keyring label whose key signed the token, and the misreading of the secret it took, if
 /// any. Keys read the scheme's way are tried first.
 fn signing_key(verifier: &Verifier, decoded: &DecodedJwt<'_>) -> Option<(String, Option<Cause>)> {
     let key_encoding = verifier.scheme().key_encoding();
-    let mut candidates: Vec<(usize, String, Option<Cause>, crate::mac::MacKey)> = Vec::new();
+    let mut candidates: Vec<(usize, String, Option<Cause>, MacKey)> = Vec::new();
     for (label, secret) in verifier.keyring().iter() {
         for (misreading, key) in key_readings(secret, key_encoding) {
             let rank = usize::from(misreading.is_some());
@@ -115,17 +91,15 @@ fn signing_key(verifier: &Verifier, decoded: &DecodedJwt<'_>) -> Option<(String,
         })
 }
 
-/// What is wrong with a genuine token's claims, if anything.
-fn claim_finding(
+/// What is wrong with a genuine token's claims, if anything, with its facts noted in `facts`.
+fn claim_cause(
     verifier: &Verifier,
     identity: &Identity,
     decoded: &DecodedJwt<'_>,
-    label: &str,
     now: u64,
-) -> Option<Finding> {
-    let scheme = verifier.scheme();
-    let rules = scheme.claim_rules()?;
-    let layout = rules.layout;
+    facts: &mut Facts<'_>,
+) -> Option<Cause> {
+    let rules = verifier.scheme().claim_rules()?;
     let freshness = verifier.freshness();
     // With no identity sent, the verifier checks the token against the one its claims name.
     let checked = if identity.is_unidentified() {
@@ -138,59 +112,51 @@ fn claim_finding(
     let error = checked
         .and_then(|checked| verify::check(rules, &checked, &decoded.claims, freshness, now))
         .err()?;
-    let (cause, explanation) = match error {
-        Error::MissingClaim { claim, .. } => (
-            Cause::ClaimMissing,
-            format!(
-                "The JWT is genuine but has no {claim:?} claim, which scheme {} requires.",
-                scheme.name()
-            ),
-        ),
-        Error::InvalidClaim { claim, reason } => (
-            Cause::ClaimInvalid,
-            format!("The JWT is genuine but its {claim:?} claim is invalid: {reason}."),
-        ),
-        Error::Mismatch => another_identity(layout, identity, decoded),
-        Error::PastExpiry { ago, .. } => (
-            Cause::StaleTimestamp,
-            format!("The JWT is genuine but its exp passed {ago} s ago."),
-        ),
-        Error::Expired { age, max_age } => (
-            Cause::StaleTimestamp,
-            format!(
-                "The JWT is genuine but was issued {age} s ago and has no exp; the verifier accepts {max_age} s."
-            ),
-        ),
+    match error {
+        Error::MissingClaim { claim, .. } => {
+            facts.claim = claim;
+            Some(Cause::ClaimMissing)
+        }
+        Error::InvalidClaim { claim, reason } => {
+            facts.claim = claim;
+            facts.reason = reason;
+            Some(Cause::ClaimInvalid)
+        }
+        Error::Mismatch => {
+            let (cause, field) = another_identity(rules.layout, identity, decoded);
+            facts.field = field.as_str();
+            Some(cause)
+        }
+        Error::PastExpiry { ago, .. } => {
+            facts.ago = ago;
+            Some(Cause::StaleTimestamp)
+        }
+        Error::Expired { age, max_age } => {
+            // Without an exp, the token expired when its age passed the verifier's maximum.
+            facts.ago = age.saturating_sub(max_age);
+            Some(Cause::StaleTimestamp)
+        }
         Error::FromTheFuture { ahead, .. } => {
+            facts.ahead = ahead;
             // A time in milliseconds is about a thousand times today's seconds.
             let millis = now > 0 && ahead / now >= 100;
-            if millis {
-                (
-                    Cause::MillisecondsTimestamp,
-                    "The JWT is genuine, but its iat or nbf is in milliseconds, not seconds."
-                        .to_owned(),
-                )
+            Some(if millis {
+                Cause::MillisecondsTimestamp
             } else {
-                (
-                    Cause::FutureTimestamp,
-                    format!(
-                        "The JWT is genuine but its iat or nbf is {ahead} s ahead of the verifier's clock."
-                    ),
-                )
-            }
+                Cause::FutureTimestamp
+            })
         }
-        _ => return None,
-    };
-    Some(finding(cause, label, explanation))
+        _ => None,
+    }
 }
 
 /// A genuine token about someone else: the transformation that relates what was signed to what
-/// was sent, or plainly another user.
+/// was sent, or plainly another user, and the field that differs.
 fn another_identity(
-    layout: &claims::ClaimLayout,
+    layout: &ClaimLayout,
     identity: &Identity,
     decoded: &DecodedJwt<'_>,
-) -> (Cause, String) {
+) -> (Cause, Field) {
     let signed = verify::identity_claims(layout, &decoded.claims);
     for (field, claimed) in [(Field::UserId, signed.0), (Field::Email, signed.1)] {
         let (Some(sent), Some(claimed)) = (identity.field(field), claimed) else {
@@ -211,35 +177,13 @@ fn another_identity(
         } else {
             Cause::AnotherUser
         };
-        let explanation = match cause {
-            Cause::AnotherUser => format!(
-                "The JWT is genuine but its {field} claim names another user than the {field} sent with it."
-            ),
-            Cause::EmailInsteadOfUserId => {
-                "The JWT is genuine but its user id claim holds the user's email, not the user_id sent.".to_owned()
-            }
-            _ => format!(
-                "The JWT is genuine but its {field} claim differs from the {field} sent with it by {}.",
-                match cause {
-                    Cause::SurroundingWhitespace => "surrounding whitespace",
-                    Cause::EmailCase => "letter case",
-                    _ => "Unicode normalisation (NFC vs NFD)",
-                }
-            ),
-        };
-        return (cause, explanation);
+        return (cause, field);
     }
-    (
-        Cause::AnotherUser,
-        "The JWT is genuine but vouches for another user than the one sent with it.".to_owned(),
-    )
-}
-
-fn finding(cause: Cause, label: &str, explanation: String) -> Finding {
-    Finding {
-        cause,
-        label: label.to_owned(),
-        explanation,
-        fix: cause.fix().to_owned(),
-    }
+    // The claim checks report a mismatch only for a field both sides have; should none differ,
+    // the token still vouches for someone else.
+    let field = match identity.user_id {
+        Some(_) => Field::UserId,
+        None => Field::Email,
+    };
+    (Cause::AnotherUser, field)
 }
