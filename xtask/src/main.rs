@@ -11,6 +11,7 @@ mod demo;
 mod dist;
 mod fuzz;
 mod kotlin;
+mod layers;
 mod leak;
 mod python;
 mod report;

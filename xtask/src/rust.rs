@@ -1,16 +1,20 @@
-//! The Rust side of `test`: vectors up to date, formatting, clippy, and the workspace's tests.
+//! The Rust side of `test`: vectors up to date, the core's layers, formatting, clippy, and the
+//! workspace's tests.
 
 use xshell::cmd;
 
+use crate::layers;
 use crate::report::Outcome;
 use crate::vectors;
 use crate::workspace::Ctx;
 
-/// Vectors, `cargo fmt --check`, clippy with warnings denied, and every test in the workspace.
+/// Vectors, the core's layers, `cargo fmt --check`, clippy with warnings denied, and every test
+/// in the workspace.
 pub fn test(ctx: &Ctx) -> Outcome {
     let run = || -> anyhow::Result<String> {
         let sh = &ctx.sh;
         vectors::check_hash(ctx)?;
+        layers::check(ctx)?;
         cmd!(sh, "cargo fmt --all --check").run()?;
         cmd!(
             sh,
@@ -21,7 +25,7 @@ pub fn test(ctx: &Ctx) -> Outcome {
         // Benchmarks run once each in test mode: they still execute; speed is not judged here.
         cmd!(sh, "cargo test --package userhash --benches --quiet").run()?;
         Ok(
-            "vectors fresh, fmt, clippy -D warnings, cargo test --workspace, bench smoke"
+            "vectors fresh, core layers, fmt, clippy -D warnings, cargo test --workspace, bench smoke"
                 .to_owned(),
         )
     };
