@@ -462,7 +462,7 @@ fn kotlin(ctx: &Ctx, quick: bool, scratch: &Path, core: &Core) -> anyhow::Result
     let notes = vec![
         "JMH 1.37, average time, median of the measurement iterations. The hot calls — \
          `signer.sign(...)`, `signMany`, `verifier.verify` / `verifyAt`, `gate.check` / `checkAt` \
-         — take the fast lane (bindings/kotlin/src/main/kotlin/dev/userhash/Lane.kt): one JNI \
+         — take the fast lane (bindings/kotlin/userhash/src/main/kotlin/dev/userhash/Lane.kt): one JNI \
          call into the library's own lane (crates/userhash-ffi/src/jni.rs), the strings read in \
          place, the lane's own handle (fetched once per object), and one text back, parsed into \
          the generated record. Every other method, and the generated versions of the hot calls \

@@ -1,8 +1,10 @@
-//! The Kotlin/JVM binding: the Maven project `bindings/kotlin` (jar `dev.userhash:userhash`) and
-//! the example server `examples/kotlin`, which depends on the jar like any other server would.
+//! The JVM modules: the Maven reactor `bindings/kotlin` (the binding jar `dev.userhash:userhash`
+//! in `bindings/kotlin/userhash`, and the modules beside it) and the example server
+//! `examples/kotlin`, which depends on the jar like any other server would.
 //!
 //! The generated Kotlin and the native library are build products (gitignored): `generate` puts
-//! them into the Maven project; then Maven compiles, runs the JUnit suites and packages. A JDK
+//! them into the binding's module; then Maven compiles, runs the JUnit suites and packages every
+//! module in dependency order. A JDK
 //! (>= 17) and Maven are installed with apt-get when missing; Maven fetches its plugins and
 //! dependencies from Maven Central into `~/.m2` on the first run.
 
@@ -12,18 +14,20 @@ use xshell::cmd;
 use crate::report::Outcome;
 use crate::workspace::{Ctx, on_path};
 
-/// The binding's Maven project.
-const PROJECT: &str = "bindings/kotlin";
+/// The Maven reactor: its `pom.xml` builds every JVM module.
+pub(crate) const REACTOR: &str = "bindings/kotlin";
+/// The binding jar's module (`dev.userhash:userhash`), inside the reactor.
+pub(crate) const BINDING: &str = "bindings/kotlin/userhash";
 /// The example server (and the demo), a separate Maven project depending on the installed jar.
 const EXAMPLE: &str = "examples/kotlin";
 /// Where the generated package lands (uniffi writes `dev/userhash/userhash.kt` under it).
-const GENERATED_ROOT: &str = "bindings/kotlin/src/main/kotlin";
+const GENERATED_ROOT: &str = "bindings/kotlin/userhash/src/main/kotlin";
 /// Where JNA looks for the library on the classpath of a linux-x86-64 JVM.
-const NATIVE_DIR: &str = "bindings/kotlin/src/main/resources/linux-x86-64";
+const NATIVE_DIR: &str = "bindings/kotlin/userhash/src/main/resources/linux-x86-64";
 /// `cargo run` (how `cargo xtask` starts) puts target/debug on this variable, and JNA tries
 /// `dlopen` — which searches it — before the library inside the jar; the JVM steps drop it so
 /// the jar under test loads its own library, not whatever sits in target/debug.
-const HOST_LIBRARY_PATH: &str = "LD_LIBRARY_PATH";
+pub(crate) const HOST_LIBRARY_PATH: &str = "LD_LIBRARY_PATH";
 
 /// The demo's main class, and the classpath file `mvn package` writes for it.
 const DEMO_MAIN: &str = "dev.userhash.example.DemoKt";
@@ -59,10 +63,10 @@ pub fn generate(ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Builds the library and the bindings, then `mvn verify` + install of the jar (the JUnit suite
-/// over every vector, exceptions, threads and the Java API under Surefire; the packaged jar run
-/// alone with its dependencies under Failsafe), then the example server's suite over loopback
-/// HTTP against the installed jar.
+/// Builds the library and the bindings, then `mvn install` of the reactor (the binding's JUnit
+/// suite over every vector, exceptions, threads and the Java API under Surefire, the packaged jar
+/// run alone with its dependencies under Failsafe; then each module beside it), then the example
+/// server's suite over loopback HTTP against the installed jar.
 pub fn test(ctx: &Ctx) -> Outcome {
     if let Err(reason) = ensure_jvm_toolchain(ctx) {
         return Outcome::Skipped(reason);
@@ -70,12 +74,12 @@ pub fn test(ctx: &Ctx) -> Outcome {
     let run = || -> anyhow::Result<String> {
         let sh = &ctx.sh;
         prepare(ctx)?;
-        let binding = ctx.path(PROJECT).join("pom.xml");
+        let reactor = ctx.path(REACTOR).join("pom.xml");
         let example = ctx.path(EXAMPLE).join("pom.xml");
-        cmd!(sh, "mvn -B -ntp -f {binding} install")
+        cmd!(sh, "mvn -B -ntp -f {reactor} install")
             .env_remove(HOST_LIBRARY_PATH)
             .run()
-            .context("the Kotlin binding's Maven build")?;
+            .context("the JVM reactor's Maven build")?;
         cmd!(sh, "mvn -B -ntp -f {example} verify")
             .env_remove(HOST_LIBRARY_PATH)
             .run()
@@ -97,12 +101,9 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     }
     let sh = &ctx.sh;
     prepare(ctx)?;
-    let binding = ctx.path(PROJECT).join("pom.xml");
     let example = ctx.path(EXAMPLE).join("pom.xml");
     // The suites are `test`'s job; here only the jar and the example's classes are needed.
-    cmd!(sh, "mvn -B -q -ntp -f {binding} install -DskipTests")
-        .env_remove(HOST_LIBRARY_PATH)
-        .run()?;
+    install_binding(ctx)?;
     cmd!(sh, "mvn -B -q -ntp -f {example} package -DskipTests")
         .env_remove(HOST_LIBRARY_PATH)
         .run()?;
@@ -130,12 +131,8 @@ pub fn bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Resul
     if ensure_jvm_toolchain(ctx).is_err() {
         return Ok(false);
     }
-    let sh = &ctx.sh;
     prepare(ctx)?;
-    let binding = ctx.path(PROJECT).join("pom.xml");
-    cmd!(sh, "mvn -B -q -ntp -f {binding} install -DskipTests")
-        .env_remove(HOST_LIBRARY_PATH)
-        .run()?;
+    install_binding(ctx)?;
     run_bench(ctx, quick, results)?;
     Ok(true)
 }
@@ -164,6 +161,21 @@ fn run_bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Resul
     .env_remove(HOST_LIBRARY_PATH)
     .run()
     .context("the JMH benchmarks")?;
+    Ok(())
+}
+
+/// Installs the binding jar (and the reactor's parent POM, which the jar's POM names) into the
+/// local Maven repository without running its suites; the bindings must be generated already.
+pub(crate) fn install_binding(ctx: &Ctx) -> anyhow::Result<()> {
+    let sh = &ctx.sh;
+    let reactor = ctx.path(REACTOR).join("pom.xml");
+    cmd!(
+        sh,
+        "mvn -B -q -ntp -f {reactor} install -DskipTests --projects userhash --also-make"
+    )
+    .env_remove(HOST_LIBRARY_PATH)
+    .run()
+    .context("installing the binding jar")?;
     Ok(())
 }
 

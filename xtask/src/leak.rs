@@ -145,18 +145,13 @@ fn jvm(ctx: &Ctx, iterations: u64) -> anyhow::Result<String> {
 /// Builds and installs the jar, and returns the classpath of the jar and its runtime
 /// dependencies, for the single-file programs in bindings/kotlin/tools.
 fn installed_jar_classpath(ctx: &Ctx) -> anyhow::Result<std::ffi::OsString> {
-    let sh = &ctx.sh;
     if !(on_path("java") && on_path("mvn")) {
         bail!("no java and mvn on PATH; `cargo xtask test --lang kotlin` installs them");
     }
     crate::build::library(ctx)?;
     crate::kotlin::generate(ctx)?;
-    let project = ctx.path("bindings/kotlin");
-    let pom = project.join("pom.xml");
-    cmd!(sh, "mvn -B -q -ntp -f {pom} install -DskipTests")
-        .env_remove(HOST_LIBRARY_PATH)
-        .run()?;
-    let target = project.join("target");
+    crate::kotlin::install_binding(ctx)?;
+    let target = ctx.path(crate::kotlin::BINDING).join("target");
     let mut classpath =
         vec![target.join(format!("userhash-{}.jar", crate::dist::version::VERSION))];
     for entry in std::fs::read_dir(target.join("runtime-dependencies"))? {

@@ -1,6 +1,6 @@
 //! The fast lane's face to the JVM: JNI functions over the same lane operations as the C symbols
 //! (`lane.rs`), behind the Kotlin binding's `Signer.sign`, `signMany`, `Verifier.verify` /
-//! `verifyAt` and `Gate.check` / `checkAt` (bindings/kotlin/src/main/kotlin/dev/userhash/Lane.kt).
+//! `verifyAt` and `Gate.check` / `checkAt` (bindings/kotlin/userhash/src/main/kotlin/dev/userhash/Lane.kt).
 //!
 //! Why JNI: uniffi's Kotlin bindings call through JNA, tens of microseconds a call, where the
 //! HMAC takes well under one; a JNI call costs tens of nanoseconds, reads the `String` arguments

@@ -1,6 +1,6 @@
 //! The jar: one `dev.userhash:userhash` holding the native library for each platform under JNA's
-//! folder names, built by Maven from `bindings/kotlin` with the release libraries put where the
-//! normal build puts the host's. With `release`, Maven's `release` profile adds the javadoc jar
+//! folder names, built by Maven from its module `bindings/kotlin/userhash` of the JVM reactor,
+//! with the release libraries put where the normal build puts the host's. With `release`, Maven's `release` profile adds the javadoc jar
 //! (the sources jar is always built).
 
 use std::path::{Path, PathBuf};
@@ -12,10 +12,12 @@ use super::build::{Built, X86_64, copy_tree, fresh_dir};
 use super::smoke::JvmRun;
 use crate::workspace::Ctx;
 
-/// The Maven project of the jar.
-const PROJECT: &str = "bindings/kotlin";
+/// The Maven module of the jar.
+const PROJECT: &str = crate::kotlin::BINDING;
+/// The reactor's POM: the jar's parent, which holds the versions (JUnit's among them).
+const REACTOR_POM: &str = "bindings/kotlin/pom.xml";
 /// Where the native libraries go, one folder per platform (gitignored).
-const RESOURCES: &str = "bindings/kotlin/src/main/resources";
+const RESOURCES: &str = "bindings/kotlin/userhash/src/main/resources";
 /// Maven's run of the JUnit console launcher; the version follows the pom's JUnit (5.x.y →
 /// platform 1.x.y).
 const CONSOLE: &str = "org.junit.platform:junit-platform-console-standalone";
@@ -49,10 +51,12 @@ pub fn package(ctx: &Ctx, libs: &[&Built], release: bool) -> anyhow::Result<Jar>
     }
     let packaged = (|| -> anyhow::Result<Jar> {
         let pom = ctx.path(PROJECT).join("pom.xml");
+        let reactor = ctx.path(REACTOR_POM);
         let profile = release.then_some("-Prelease");
+        // Through the reactor (the jar's module and its parent alone), as Maven Central gets it.
         cmd!(
             sh,
-            "mvn -B -q -ntp -f {pom} package -DskipTests {profile...}"
+            "mvn -B -q -ntp -f {reactor} package -DskipTests --projects userhash --also-make {profile...}"
         )
         .env_remove(HOST_LIBRARY_PATH)
         .run()
@@ -79,7 +83,7 @@ pub fn package(ctx: &Ctx, libs: &[&Built], release: bool) -> anyhow::Result<Jar>
         )
         .run()
         .context("staging the tests' classpath")?;
-        let console = format!("{CONSOLE}:{}", console_version(&pom)?);
+        let console = format!("{CONSOLE}:{}", console_version(&reactor)?);
         cmd!(
             sh,
             "mvn -B -q -ntp -f {pom} dependency:copy -Dartifact={console} -DoutputDirectory={staged} -Dmdep.stripVersion=true"

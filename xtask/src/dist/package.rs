@@ -94,9 +94,29 @@ pub fn publish_checks(
     Ok(())
 }
 
-/// The elements Maven Central requires of a POM, and the three jars.
+/// The reactor's POM, the jar's parent: it holds what Maven Central requires of every module's
+/// POM, and is published beside the jar's.
+const PARENT_POM: &str = "bindings/kotlin/pom.xml";
+/// The jar's own POM.
+const JAR_POM: &str = "bindings/kotlin/userhash/pom.xml";
+
+/// The elements Maven Central requires of a POM (the jar's, with what it inherits from its
+/// parent), and the three jars.
 fn pom_check(ctx: &Ctx, jars: &[PathBuf]) -> anyhow::Result<()> {
-    let pom = std::fs::read_to_string(ctx.path("bindings/kotlin/pom.xml"))?;
+    let own = std::fs::read_to_string(ctx.path(JAR_POM))?;
+    for element in [
+        "<parent>",
+        "<artifactId>userhash-parent</artifactId>",
+        "<artifactId>userhash</artifactId>",
+        "<name>",
+        "<description>",
+    ] {
+        ensure!(
+            own.contains(element),
+            "{JAR_POM} lacks {element}, which Maven Central requires"
+        );
+    }
+    let pom = std::fs::read_to_string(ctx.path(PARENT_POM))?;
     for element in [
         "<groupId>",
         "<artifactId>",
@@ -114,7 +134,7 @@ fn pom_check(ctx: &Ctx, jars: &[PathBuf]) -> anyhow::Result<()> {
     ] {
         ensure!(
             pom.contains(element),
-            "bindings/kotlin/pom.xml lacks {element}, which Maven Central requires"
+            "{PARENT_POM} lacks {element}, which Maven Central requires (every module inherits it)"
         );
     }
     let licenses = pom
@@ -155,8 +175,12 @@ pub fn write(
         std::fs::copy(file, out.join(name))?;
     }
     std::fs::copy(
-        ctx.path("bindings/kotlin/pom.xml"),
+        ctx.path(JAR_POM),
         out.join(format!("userhash-{VERSION}.pom")),
+    )?;
+    std::fs::copy(
+        ctx.path(PARENT_POM),
+        out.join(format!("userhash-parent-{VERSION}.pom")),
     )?;
     for built in &checked.built {
         cli_archive(ctx, built, &out)?;
