@@ -64,7 +64,9 @@ private class ServerProcess(enforcement: String?, secrets: Boolean = true) {
 
     /** Stops it (SIGTERM, then SIGKILL); everything it wrote. */
     fun stop(): String {
-        process.destroy()
+        // Only a live process: destroy() also closes the streams, and a reader still behind
+        // (the common pool has one thread on 2 cores) would lose what an exited one wrote.
+        if (process.isAlive) process.destroy()
         if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor()
         val out = runCatching { stdout.get(20, TimeUnit.SECONDS) }.getOrElse { "(stdout: $it)" }
         val err = runCatching { stderr.get(20, TimeUnit.SECONDS) }.getOrElse { "(stderr: $it)" }
