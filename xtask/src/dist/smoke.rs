@@ -42,7 +42,7 @@ const PYTHON_TESTS: [&str; 1] = ["bindings/python/tests/test_vectors.py"];
 /// The JUnit classes of a smoke run (a full run takes every test class).
 const JVM_SMOKE_CLASSES: [&str; 3] = [
     "dev.userhash.VectorsTest",
-    "dev.userhash.DirectSignTest",
+    "dev.userhash.LaneTest",
     "dev.userhash.ExceptionsTest",
 ];
 
