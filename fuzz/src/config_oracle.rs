@@ -726,8 +726,8 @@ fn check_keyring(
         &secrets,
     );
     match (resolved, first_bad) {
-        (Ok((resolved_scheme, keyring, freshness)), None) => {
-            assert_eq!(&resolved_scheme, scheme);
+        (Ok((keyring, freshness)), None) => {
+            assert_eq!(keyring.scheme(), scheme);
             assert_eq!(freshness, vendor.freshness());
             let labels: Vec<&str> = vendor
                 .keys()
@@ -751,7 +751,7 @@ fn check_keyring(
                         .with_key_id(key.keyring_label())
                         .expect("a valid key id");
                 }
-                let from_config = keyring.signer(scheme, key.keyring_label()).expect("label");
+                let from_config = keyring.signer(key.keyring_label()).expect("label");
                 assert_eq!(
                     from_config.sign_at(&identity, 1_700_000_000),
                     direct.sign_at(&identity, 1_700_000_000)

@@ -57,19 +57,19 @@ pub fn run(data: &[u8]) {
     };
     let schemes = schemes();
     let scheme = &schemes[usize::from(request.scheme) % schemes.len()];
-    let mut keyring = Keyring::new();
+    let mut keyring = Keyring::new(scheme.clone());
     for (label, secret) in KEYS {
         let secret = Secret::for_scheme(scheme, secret).expect("fixed secrets are valid");
         keyring
             .insert(label, secret)
             .expect("fixed labels are valid");
     }
-    let verifier = Verifier::new(scheme.clone(), keyring.clone()).expect("non-empty keyring");
+    let verifier = Verifier::new(keyring.clone()).expect("non-empty keyring");
     let identity = Identity::new(request.user_id.clone(), request.email.clone());
     if request.raw {
         raw_token(&request, scheme, &verifier, &identity);
     } else {
-        round_trip(&request, scheme, &keyring, &verifier, &identity);
+        round_trip(&request, &keyring, &verifier, &identity);
     }
 }
 
@@ -130,15 +130,9 @@ fn raw_token(request: &Request, scheme: &Scheme, verifier: &Verifier, identity: 
     explain_agrees(verifier, identity, &token, now, verdict.is_ok());
 }
 
-fn round_trip(
-    request: &Request,
-    scheme: &Scheme,
-    keyring: &Keyring,
-    verifier: &Verifier,
-    identity: &Identity,
-) {
+fn round_trip(request: &Request, keyring: &Keyring, verifier: &Verifier, identity: &Identity) {
     let label = KEYS[usize::from(request.key % 2)].0;
-    let signer = keyring.signer(scheme, label).expect("a keyring label");
+    let signer = keyring.signer(label).expect("a keyring label");
     let attributes = Attributes {
         name: request.name.clone(),
         nonce: request.nonce.clone(),

@@ -107,7 +107,7 @@ fn fixtures() -> &'static [Fixture] {
         (0..scheme_count())
             .map(|index| {
                 let scheme = scheme(index);
-                let mut keyring = Keyring::new();
+                let mut keyring = Keyring::new(scheme.clone());
                 for (label, secret) in SECRETS {
                     keyring
                         .insert(
@@ -116,8 +116,7 @@ fn fixtures() -> &'static [Fixture] {
                         )
                         .expect("fixed labels are valid");
                 }
-                let verifier =
-                    Verifier::new(scheme.clone(), keyring.clone()).expect("non-empty keyring");
+                let verifier = Verifier::new(keyring.clone()).expect("non-empty keyring");
                 Fixture {
                     scheme,
                     keyring,
@@ -138,7 +137,7 @@ fn verifier(request: &Request) -> (&'static Scheme, &'static Keyring, Cow<'stati
             ..Freshness::default()
         };
         Cow::Owned(
-            Verifier::with_freshness(fixture.scheme.clone(), fixture.keyring.clone(), freshness)
+            Verifier::with_freshness(fixture.keyring.clone(), freshness)
                 .expect("non-empty keyring"),
         )
     } else {
@@ -153,13 +152,13 @@ pub fn verify(data: &[u8]) {
     let Ok(request) = Request::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
     };
-    let (scheme, keyring, verifier) = verifier(&request);
+    let (_, keyring, verifier) = verifier(&request);
     let identity = Identity::new(request.user_id.clone(), request.email.clone());
     let Ok(verified) = verifier.verify_at(&identity, &request.token, request.now) else {
         return;
     };
     let signer: Signer = keyring
-        .signer(scheme, &verified.label)
+        .signer(&verified.label)
         .expect("the label came from the keyring");
     // A JWT verified without an identity is about the user its claims name.
     let identity = verified.claimed_identity.unwrap_or(identity);

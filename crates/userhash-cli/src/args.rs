@@ -21,12 +21,11 @@ pub const DEFAULT_LABEL: &str = "default";
 /// The most bytes read from standard input for `--secret-stdin`.
 const MAX_STDIN_SECRET_BYTES: u64 = 64 * 1024;
 
-/// A scheme with its keys, ready to sign or verify.
+/// A keyring (with its scheme), ready to sign or verify.
 #[derive(Debug)]
 pub struct Keys {
-    /// The scheme tokens follow.
-    pub scheme: Scheme,
-    /// The labelled secrets: one `default` key, or a config's keyring.
+    /// The labelled secrets: one `default` key, or a config's keyring; its scheme is the one
+    /// tokens follow.
     pub keyring: Keyring,
     /// The config's freshness policy, or the core's default.
     pub freshness: Freshness,
@@ -65,8 +64,7 @@ impl Keys {
                     .map_err(|error| CliError::core_in(flag, error))?;
                 let label = secret_label(&scheme, secret_flags.key_id.as_deref())?;
                 Keys {
-                    scheme,
-                    keyring: Keyring::new()
+                    keyring: Keyring::new(scheme)
                         .with(label, secret)
                         .map_err(|error| CliError::core_in("--key-id", error))?,
                     freshness: Freshness::default(),
@@ -102,7 +100,7 @@ impl Keys {
                 )));
             }
         };
-        Ok((label.to_owned(), self.keyring.signer(&self.scheme, label)?))
+        Ok((label.to_owned(), self.keyring.signer(label)?))
     }
 
     /// The freshness policy with `--max-age`, `--max-future-skew` and `--no-require-exp`
@@ -129,6 +127,11 @@ impl Keys {
         Ok(freshness.with_require_exp(require_exp && self.freshness.require_exp))
     }
 
+    /// The scheme tokens follow: the keyring's.
+    pub fn scheme(&self) -> &Scheme {
+        self.keyring.scheme()
+    }
+
     fn labels(&self) -> String {
         self.keyring.labels().collect::<Vec<_>>().join(", ")
     }
@@ -146,17 +149,17 @@ fn from_config(
         ));
     };
     let config = Config::load(path)?;
-    let (scheme, keyring, freshness) =
+    let (keyring, freshness) =
         config.vendor_keyring(app, environment, secret.vendor.as_deref(), secrets)?;
+    let scheme = keyring.scheme();
     if let Some(flag_scheme) = flag_scheme {
-        if flag_scheme != scheme {
+        if flag_scheme != *scheme {
             return Err(CliError::Usage(format!(
                 "--scheme {flag_scheme} disagrees with the config, where {app}/{environment} signs with scheme {scheme}; drop --scheme or fix the config"
             )));
         }
     }
     Ok(Keys {
-        scheme,
         keyring,
         freshness,
         label: secret.label.clone(),
@@ -254,7 +257,7 @@ impl Check {
         let keys = Keys::from_flags(&args.scheme, &args.secret, stdin)?;
         let freshness =
             keys.freshness_with(args.max_age, args.max_future_skew, !args.no_require_exp)?;
-        let verifier = Verifier::with_freshness(keys.scheme, keys.keyring, freshness)?;
+        let verifier = Verifier::with_freshness(keys.keyring, freshness)?;
         Ok(Check {
             verifier,
             identity: identity(&args.identity),

@@ -675,13 +675,9 @@ fn config_flags(config: &std::path::Path, command: &str, env: &str) -> Vec<Strin
 fn config_keyrings_sign_verify_and_explain() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path());
-    let (scheme, keyring) = production_keyring();
+    let keyring = production_keyring();
     let ada = Identity::from_user_id("42");
-    let from_android = keyring
-        .signer(&scheme, "android")
-        .unwrap()
-        .sign(&ada)
-        .unwrap();
+    let from_android = keyring.signer("android").unwrap().sign(&ada).unwrap();
 
     // sign: several keys need --label; the file's trailing newline is not part of the secret.
     run(userhash()

@@ -29,7 +29,7 @@ fn main() {
     for entry in demo["schemes"].as_array().expect("schemes") {
         let scheme =
             Scheme::parse(entry["scheme"].as_str().expect("scheme")).expect("a valid scheme");
-        let mut keyring = Keyring::new();
+        let mut keyring = Keyring::new(scheme.clone());
         for key in keys {
             let secret = Secret::for_scheme(&scheme, key["secret"].as_str().expect("secret"))
                 .expect("secret");
@@ -38,9 +38,9 @@ fn main() {
                 .expect("label");
         }
         let signer = keyring
-            .signer(&scheme, keys[0]["label"].as_str().expect("label"))
+            .signer(keys[0]["label"].as_str().expect("label"))
             .expect("first label");
-        let verifier = Verifier::new(scheme.clone(), keyring).expect("keyring");
+        let verifier = Verifier::new(keyring).expect("keyring");
         let now = entry["now"].as_u64().unwrap_or(0);
         for (n, identity) in identities.iter().enumerate() {
             let case = format!("{}/{n}", entry["name"].as_str().expect("name"));

@@ -192,7 +192,7 @@ impl Config {
         self.environment(app, environment)?.vendor(vendor)
     }
 
-    /// The scheme, the keyring (secrets read through `secrets`, labels in file order) and the
+    /// The keyring (its scheme, and secrets read through `secrets`, labels in file order) and the
     /// freshness policy of one app's environment, which must have one vendor (the single-scheme
     /// form has); see [`Config::vendor_keyring`] for several.
     ///
@@ -208,8 +208,8 @@ impl Config {
     /// let secrets = MemorySecrets::new()
     ///     .with_env("WEB_SECRET", "web-secret")
     ///     .with_file("/run/secrets/ios", "ios-secret");
-    /// let (scheme, keyring, _freshness) = config.keyring("acme", "production", &secrets)?;
-    /// assert_eq!(scheme.name(), "intercom");
+    /// let (keyring, _freshness) = config.keyring("acme", "production", &secrets)?;
+    /// assert_eq!(keyring.scheme().name(), "intercom");
     /// assert_eq!(keyring.labels().collect::<Vec<_>>(), ["web", "ios"]);
     /// # Ok::<(), userhash_config::ConfigError>(())
     /// ```
@@ -221,11 +221,11 @@ impl Config {
         app: &str,
         environment: &str,
         secrets: &dyn SecretSource,
-    ) -> Result<(Scheme, Keyring, Freshness), ConfigError> {
+    ) -> Result<(Keyring, Freshness), ConfigError> {
         self.vendor_keyring(app, environment, None, secrets)
     }
 
-    /// The scheme, keyring and freshness policy of one vendor of an app's environment (its only
+    /// The keyring (with its scheme) and freshness policy of one vendor of an app's environment (its only
     /// vendor when `vendor` is `None`). A key with a `key_id` is labelled by its key id in the
     /// keyring, so a verifier finds it by a JWT's `kid`; other keys by their label.
     ///
@@ -244,11 +244,11 @@ impl Config {
         environment: &str,
         vendor: Option<&str>,
         secrets: &dyn SecretSource,
-    ) -> Result<(Scheme, Keyring, Freshness), ConfigError> {
+    ) -> Result<(Keyring, Freshness), ConfigError> {
         let vendor = self.vendor(app, environment, vendor)?;
         let keyring = self.resolve(vendor, secrets)?.keyring;
         shared_keys::check_secrets(self, secrets)?;
-        Ok((vendor.scheme.clone(), keyring, vendor.freshness))
+        Ok((keyring, vendor.freshness))
     }
 
     /// A payload signer for every vendor of one app's environment: secrets read through
@@ -286,7 +286,7 @@ impl Config {
         vendor: &Vendor,
         secrets: &dyn SecretSource,
     ) -> Result<Resolved, ConfigError> {
-        let mut keyring = Keyring::new();
+        let mut keyring = Keyring::new(vendor.scheme.clone());
         for key in &vendor.keys {
             let secret = key.decode(&vendor.scheme, secrets)?;
             keyring
@@ -303,7 +303,7 @@ impl Config {
             .keys
             .iter()
             .map(|key| {
-                let signer = keyring.signer(&vendor.scheme, key.keyring_label());
+                let signer = keyring.signer(key.keyring_label());
                 let signer = match (&key.key_id, signer) {
                     (Some(key_id), Ok(signer)) => signer.with_key_id(key_id),
                     (_, signer) => signer,
@@ -653,16 +653,16 @@ keys.web = { env = "T" }
     fn a_key_id_is_the_kid_and_the_keyring_label() {
         let config = Config::parse(VENDORS).unwrap();
         let secrets = MemorySecrets::new().with_env("Z", "zendesk-secret");
-        let (scheme, keyring, _) = config
+        let (keyring, _) = config
             .vendor_keyring("acme", "production", Some("zendesk"), &secrets)
             .unwrap();
         assert_eq!(keyring.labels().collect::<Vec<_>>(), ["app_1"]);
         let token = keyring
-            .signer(&scheme, "app_1")
+            .signer("app_1")
             .unwrap()
             .sign_at(&Identity::from_user_id("42"), 1_000)
             .unwrap();
-        let verifier = userhash::Verifier::new(scheme, keyring).unwrap();
+        let verifier = userhash::Verifier::new(keyring).unwrap();
         assert_eq!(
             verifier
                 .verify_at(&Identity::from_user_id("42"), &token, 1_060)

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use toml::{Table, Value};
-use userhash::{Freshness, Keyring, Scheme, Secret};
+use userhash::{Freshness, Keyring, Scheme};
 use zeroize::Zeroizing;
 
 use crate::config::{App, Config, Environment, Key, KeySource, Vendor, names};
@@ -481,10 +481,7 @@ pub(crate) fn check_label(label: &str, at: &Location) -> Result<(), ConfigError>
         at: at.clone(),
         source,
     };
-    let placeholder = Secret::from_text("label check").map_err(label_error)?;
-    Keyring::new()
-        .insert(label, placeholder)
-        .map_err(label_error)
+    Keyring::check_label(label).map_err(label_error)
 }
 
 /// A payload key: 1–64 characters of ASCII letters, digits, `_`, `-` and `.`, and not a member
@@ -637,8 +634,8 @@ keys.current = { env = "W_NEW" }
     #[test]
     fn resolves_a_keyring_in_file_order() {
         let config = Config::parse(EXAMPLE).unwrap();
-        let (scheme, keyring, freshness) =
-            config.keyring("acme", "production", &secrets()).unwrap();
+        let (keyring, freshness) = config.keyring("acme", "production", &secrets()).unwrap();
+        let scheme = keyring.scheme().clone();
         assert_eq!(scheme, Scheme::by_name("intercom").unwrap());
         // File order, not alphabetical.
         assert_eq!(
@@ -649,12 +646,13 @@ keys.current = { env = "W_NEW" }
         let expected = Secret::from_text("android-secret").unwrap();
         assert_eq!(keyring.get("android"), Some(&expected));
 
-        let (_, test_keyring, _) = config.keyring("acme", "test", &secrets()).unwrap();
+        let (test_keyring, _) = config.keyring("acme", "test", &secrets()).unwrap();
         assert_eq!(test_keyring.labels().collect::<Vec<_>>(), ["web"]);
         assert_ne!(test_keyring.get("web"), keyring.get("web"));
 
-        let (scheme, keyring, freshness) =
-            config.keyring("widgets", "production", &secrets()).unwrap();
+        let (keyring, freshness) = config.keyring("widgets", "production", &secrets()).unwrap();
+
+        let scheme = keyring.scheme().clone();
         assert!(scheme.is_timestamped());
         assert_eq!(
             keyring.labels().collect::<Vec<_>>(),
@@ -673,16 +671,14 @@ keys.current = { env = "W_NEW" }
     #[test]
     fn the_resolved_keyring_signs_like_the_core() {
         let config = Config::parse(EXAMPLE).unwrap();
-        let (scheme, keyring, _) = config.keyring("acme", "production", &secrets()).unwrap();
+        let (keyring, _) = config.keyring("acme", "production", &secrets()).unwrap();
+        let scheme = keyring.scheme().clone();
         let direct = Signer::new(
             scheme.clone(),
             &Secret::for_scheme(&scheme, "ios-secret").unwrap(),
         );
         let ada = Identity::from_user_id("42");
-        assert_eq!(
-            keyring.signer(&scheme, "ios").unwrap().sign(&ada),
-            direct.sign(&ada)
-        );
+        assert_eq!(keyring.signer("ios").unwrap().sign(&ada), direct.sign(&ada));
     }
 
     #[test]
@@ -697,7 +693,7 @@ keys.current = { env = "W_NEW" }
         assert_eq!(vendor.scheme().name(), userhash::CUSTOM_SCHEME_NAME);
         assert_eq!(vendor.name(), userhash::CUSTOM_SCHEME_NAME);
         let ok = MemorySecrets::new().with_env("K", "00ff");
-        let (_, keyring, _) = config.keyring("a", "b", &ok).unwrap();
+        let (keyring, _) = config.keyring("a", "b", &ok).unwrap();
         assert_eq!(keyring.get("k").map(Secret::len), Some(2));
         let bad = MemorySecrets::new().with_env("K", "not-hex-secret-value");
         let error = config.keyring("a", "b", &bad).unwrap_err();

@@ -587,10 +587,10 @@ keys.website = { env = "CRISP" }
         let ada = Identity::from_user_id("42");
         let payload = signer.payload(&ada, "android", &options()).unwrap();
         for vendor in ["intercom", "zendesk"] {
-            let (scheme, keyring, freshness) = config
+            let (keyring, freshness) = config
                 .vendor_keyring("acme", "production", Some(vendor), &secrets())
                 .unwrap();
-            let verifier = Verifier::with_freshness(scheme, keyring, freshness).unwrap();
+            let verifier = Verifier::with_freshness(keyring, freshness).unwrap();
             let verified = verifier
                 .verify_at(&ada, payload.token(vendor).unwrap(), AT + 60)
                 .unwrap();
@@ -821,10 +821,10 @@ keys.web = { env = "H" }
         };
         assert!(stamp("one").is_some());
         assert_eq!(stamp("one"), stamp("two"));
-        let keyring = Keyring::new()
-            .with("web", Secret::from_text("a").unwrap())
+        let keyring = Keyring::new(Scheme::by_name("jimo").unwrap())
+            .with_key("web", "a")
             .unwrap();
-        let verifier = Verifier::new(Scheme::by_name("jimo").unwrap(), keyring).unwrap();
+        let verifier = Verifier::new(keyring).unwrap();
         assert!(
             verifier
                 .verify(&Identity::from_user_id("42"), payload.token("one").unwrap())

@@ -186,10 +186,9 @@ mod tests {
         let config =
             Config::parse(&text("{ env = \"HASH\" }", "{ env = \"HASH\" }", true)).unwrap();
         assert!(config.shares_hash_and_jwt_keys());
-        let (_, keyring, _) = config.keyring("legacy", "production", &secrets()).unwrap();
+        let (keyring, _) = config.keyring("legacy", "production", &secrets()).unwrap();
         assert!(keyring.has_jwt_input_guard());
-        let scheme = userhash::Scheme::by_name("intercom").unwrap();
-        let signer = keyring.signer(&scheme, "web").unwrap();
+        let signer = keyring.signer("web").unwrap();
 
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         let claims = URL_SAFE_NO_PAD.encode(r#"{"exp":4600,"iat":1000,"user_id":"victim"}"#);
@@ -207,10 +206,10 @@ mod tests {
             ..Default::default()
         };
         let payload = payload_signer.payload(&victim, "web", &options).unwrap();
-        let (jwt, jwt_keyring, _) = config
+        let (jwt_keyring, _) = config
             .vendor_keyring("acme", "staging", Some("messenger"), &secrets())
             .unwrap();
-        let verifier = Verifier::new(jwt, jwt_keyring).unwrap();
+        let verifier = Verifier::new(jwt_keyring).unwrap();
         assert!(
             verifier
                 .verify_at(&victim, payload.token("messenger").unwrap(), 1_060)

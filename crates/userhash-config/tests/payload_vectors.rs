@@ -47,7 +47,7 @@ fn run(case: &Value, config: &Path, failures: VendorFailures) -> Result<Outcome,
     let environment = case["environment"].as_str().unwrap();
     if case["operation"] == "keyring" {
         let vendor = case["vendor"].as_str();
-        let (_, keyring, _) = config.vendor_keyring(app, environment, vendor, &OsSecrets)?;
+        let (keyring, _) = config.vendor_keyring(app, environment, vendor, &OsSecrets)?;
         return Ok(Outcome::Labels(
             keyring.labels().map(str::to_owned).collect(),
         ));

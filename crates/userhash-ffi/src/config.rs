@@ -82,13 +82,10 @@ impl Config {
         environment: String,
         vendor: Option<String>,
     ) -> Result<Arc<Keyring>> {
-        let (scheme, keyring, _) =
+        let (keyring, _) =
             self.inner
                 .vendor_keyring(&app, &environment, vendor.as_deref(), &OsSecrets)?;
-        Ok(Arc::new(Keyring {
-            scheme,
-            inner: keyring,
-        }))
+        Ok(Arc::new(Keyring { inner: keyring }))
     }
 
     /// A verifier over that keyring with the vendor's freshness policy from the file.
@@ -99,11 +96,11 @@ impl Config {
         environment: String,
         vendor: Option<String>,
     ) -> Result<Arc<Verifier>> {
-        let (scheme, keyring, freshness) =
+        let (keyring, freshness) =
             self.inner
                 .vendor_keyring(&app, &environment, vendor.as_deref(), &OsSecrets)?;
         Ok(Arc::new(Verifier {
-            inner: userhash::Verifier::with_freshness(scheme, keyring, freshness)?,
+            inner: userhash::Verifier::with_freshness(keyring, freshness)?,
         }))
     }
 

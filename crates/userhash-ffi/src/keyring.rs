@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use userhash::{Keyring as CoreKeyring, Scheme as CoreScheme, Secret as CoreSecret};
+use userhash::Keyring as CoreKeyring;
 
 use crate::{Result, Scheme, Signer};
 
@@ -12,7 +12,6 @@ use crate::{Result, Scheme, Signer};
 /// were added. Immutable: `with_key` returns a new keyring. Shows labels and fingerprints only.
 #[derive(Debug, uniffi::Object)]
 pub struct Keyring {
-    pub(crate) scheme: CoreScheme,
     pub(crate) inner: CoreKeyring,
 }
 
@@ -22,8 +21,7 @@ impl Keyring {
     #[uniffi::constructor]
     pub fn new(scheme: Arc<Scheme>) -> Result<Arc<Keyring>> {
         Ok(Arc::new(Keyring {
-            scheme: scheme.inner.clone(),
-            inner: CoreKeyring::new(),
+            inner: CoreKeyring::new(scheme.inner.clone()),
         }))
     }
 
@@ -31,12 +29,8 @@ impl Keyring {
     /// `[a-z0-9_.-]`, not already used).
     pub fn with_key(&self, label: String, secret: String) -> Result<Arc<Keyring>> {
         let secret = Zeroizing::new(secret);
-        let key = CoreSecret::for_scheme(&self.scheme, &secret)?;
-        let inner = self.inner.clone().with(&label, key)?;
-        Ok(Arc::new(Keyring {
-            scheme: self.scheme.clone(),
-            inner,
-        }))
+        let inner = self.inner.clone().with_key(&label, &secret)?;
+        Ok(Arc::new(Keyring { inner }))
     }
 
     /// The labels, in insertion order.
@@ -52,7 +46,7 @@ impl Keyring {
     /// A signer with the key under `label` — e.g. the `ios` key for the iOS app's users.
     pub fn signer(&self, label: String) -> Result<Arc<Signer>> {
         Ok(Arc::new(Signer {
-            inner: self.inner.signer(&self.scheme, &label)?,
+            inner: self.inner.signer(&label)?,
         }))
     }
 }

@@ -97,8 +97,7 @@ impl Verifier {
             Some(freshness) => freshness.try_into()?,
             None => CoreFreshness::default(),
         };
-        let inner =
-            CoreVerifier::with_freshness(keyring.scheme.clone(), keyring.inner.clone(), freshness)?;
+        let inner = CoreVerifier::with_freshness(keyring.inner.clone(), freshness)?;
         Ok(Arc::new(Verifier { inner }))
     }
 

@@ -86,10 +86,10 @@ fn single(c: &mut Criterion) {
     // Verification of a genuine token under a one-key keyring: the bindings' verify rows are
     // read against it.
     let scheme = Scheme::by_name("intercom").unwrap();
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with("web", Secret::for_scheme(&scheme, SECRET).unwrap())
         .unwrap();
-    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let verifier = Verifier::new(keyring).unwrap();
     let token = intercom.sign(&identity).unwrap();
     group.bench_function("userhash/verify", |b| {
         b.iter(|| verifier.verify(black_box(&identity), black_box(&token)))
@@ -127,7 +127,7 @@ fn bulk(c: &mut Criterion) {
 /// known mistake reproduces, so the whole search runs), the same three-key keyring.
 fn diagnosis(c: &mut Criterion) {
     let scheme = Scheme::by_name("intercom").unwrap();
-    let mut keyring = Keyring::new();
+    let mut keyring = Keyring::new(scheme.clone());
     for (label, secret) in [
         ("ios", "ios-secret"),
         ("android", "android-secret"),
@@ -137,7 +137,7 @@ fn diagnosis(c: &mut Criterion) {
             .insert(label, Secret::for_scheme(&scheme, secret).unwrap())
             .unwrap();
     }
-    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let verifier = Verifier::new(keyring).unwrap();
     let identity = Identity::from_user_id(USER_ID).with_email("ada@example.com");
     let forged = "0".repeat(64);
     let mut group = c.benchmark_group("diagnosis");

@@ -54,8 +54,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let scheme = Scheme::by_name("intercom")?;
     let secret = Secret::for_scheme(&scheme, "dudect-demo-secret-0123456789")?;
-    let keyring = Keyring::new().with("web", secret.clone())?;
-    let verifier = Verifier::new(scheme.clone(), keyring)?;
+    let keyring = Keyring::new(scheme.clone()).with("web", secret.clone())?;
+    let verifier = Verifier::new(keyring)?;
     let signer = Signer::new(scheme, &secret);
     // Many identities, so that the tokens of both classes are drawn from the same distribution:
     // a forgery's characters are public, and verification may take longer on some characters

@@ -101,14 +101,14 @@ impl Verifier {
     /// attacker's.
     ///
     /// ```
-    /// use userhash::{Cause, Identity, Keyring, Scheme, Secret, Verifier};
+    /// use userhash::{Cause, Identity, Keyring, Scheme, Verifier};
     ///
     /// let scheme = Scheme::by_name("intercom")?;
-    /// let keyring = Keyring::new().with("web", Secret::for_scheme(&scheme, "s3cret")?)?;
-    /// let verifier = Verifier::new(scheme.clone(), keyring.clone())?;
+    /// let keyring = Keyring::new(scheme).with_key("web", "s3cret")?;
+    /// let verifier = Verifier::new(keyring.clone())?;
     ///
     /// // The client sends both fields but its server hashed the email.
-    /// let hashed_email = keyring.signer(&scheme, "web")?.sign(&Identity::from_email("ada@example.com"))?;
+    /// let hashed_email = keyring.signer("web")?.sign(&Identity::from_email("ada@example.com"))?;
     /// let sent = Identity::from_user_id("42").with_email("ada@example.com");
     /// let diagnosis = verifier.explain_at(&sent, &hashed_email, None, 0)?;
     /// assert!(!diagnosis.valid);

@@ -66,11 +66,11 @@ impl Decision {
 /// A verifier with an enforcement mode.
 ///
 /// ```
-/// use userhash::{Enforcement, Gate, Identity, Keyring, Outcome, Scheme, Secret, Verifier};
+/// use userhash::{Enforcement, Gate, Identity, Keyring, Outcome, Scheme, Verifier};
 ///
 /// let scheme = Scheme::by_name("intercom")?;
-/// let keyring = Keyring::new().with("web", Secret::for_scheme(&scheme, "s3cret")?)?;
-/// let gate = Gate::new(Verifier::new(scheme, keyring)?, Enforcement::Report);
+/// let keyring = Keyring::new(scheme).with_key("web", "s3cret")?;
+/// let gate = Gate::new(Verifier::new(keyring)?, Enforcement::Report);
 ///
 /// let decision = gate.check(&Identity::from_user_id("42"), None);
 /// assert!(decision.allowed);                       // report mode lets it through...

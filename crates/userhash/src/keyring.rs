@@ -1,5 +1,5 @@
-//! Labelled secrets: one per platform (`ios`, `android`, `web`), per environment (`test`), and
-//! the previous key during a rotation.
+//! Labelled secrets for one scheme: one per platform (`ios`, `android`, `web`), per environment
+//! (`test`), and the previous key during a rotation.
 
 use std::fmt;
 
@@ -9,33 +9,53 @@ use crate::scheme::Scheme;
 use crate::secret::Secret;
 use crate::signer::Signer;
 
-/// Secrets by label, in the order they were added.
+/// Secrets by label for one scheme, in the order they were added.
 ///
 /// Vendors such as Intercom issue one secret per platform and per workspace, and a rotation
 /// keeps the previous secret valid for a while; a keyring holds them all so one
 /// [`Verifier`](crate::Verifier) can say which key a token was made with. Verification tries keys
-/// in insertion order. `Debug` shows labels and fingerprints only.
+/// in insertion order. The keyring owns its [`Scheme`], which decides how a secret's text
+/// becomes key bytes ([`Keyring::with_key`]) and what its signers sign. `Debug` shows the scheme,
+/// labels and fingerprints only.
 ///
 /// ```
-/// use userhash::{Keyring, Scheme, Secret};
+/// use userhash::{Keyring, Scheme};
 ///
-/// let scheme = Scheme::by_name("intercom")?;
-/// let keyring = Keyring::new()
-///     .with("ios", Secret::for_scheme(&scheme, "ios-secret")?)?
-///     .with("android", Secret::for_scheme(&scheme, "android-secret")?)?;
+/// let keyring = Keyring::new(Scheme::by_name("intercom")?)
+///     .with_key("ios", "ios-secret")?
+///     .with_key("android", "android-secret")?;
 /// assert_eq!(keyring.labels().collect::<Vec<_>>(), ["ios", "android"]);
 /// # Ok::<(), userhash::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Keyring {
+    scheme: Scheme,
     entries: Vec<(String, Secret)>,
     jwt_input_guard: bool,
 }
 
 impl Keyring {
-    /// An empty keyring.
-    pub fn new() -> Keyring {
-        Keyring::default()
+    /// An empty keyring for `scheme`.
+    pub fn new(scheme: Scheme) -> Keyring {
+        Keyring {
+            scheme,
+            entries: Vec::new(),
+            jwt_input_guard: false,
+        }
+    }
+
+    /// Checks a label (also a JWT key id) as [`Keyring::insert`] does: 1–64 characters of
+    /// `[a-z0-9_.-]`, and not 32 or more hex digits (a secret passed as the label).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLabel`].
+    pub fn check_label(label: &str) -> Result<()> {
+        check_label(label)
+    }
+
+    /// The scheme of every key.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
     }
 
     /// Adds a secret under `label`.
@@ -62,6 +82,16 @@ impl Keyring {
     pub fn with(mut self, label: &str, secret: Secret) -> Result<Keyring> {
         self.insert(label, secret)?;
         Ok(self)
+    }
+
+    /// This keyring with the dashboard secret `secret` added under `label`, decoded the way the
+    /// keyring's scheme reads it ([`Secret::for_scheme`]).
+    ///
+    /// # Errors
+    /// As [`Secret::for_scheme`] and [`Keyring::insert`].
+    pub fn with_key(self, label: &str, secret: &str) -> Result<Keyring> {
+        let secret = Secret::for_scheme(&self.scheme, secret)?;
+        self.with(label, secret)
     }
 
     /// The secret under `label`.
@@ -117,21 +147,20 @@ impl Keyring {
         self.jwt_input_guard
     }
 
-    /// A signer for `scheme` with the key under `label` — e.g. the `ios` key for requests from
-    /// the iOS app. For schemes that name the key in a JWT `kid` header (Zendesk), the label is
-    /// the key id.
+    /// A signer with the key under `label` — e.g. the `ios` key for requests from the iOS app.
+    /// For schemes that name the key in a JWT `kid` header (Zendesk), the label is the key id.
     ///
     /// # Errors
     /// [`Error::UnknownLabel`].
-    pub fn signer(&self, scheme: &Scheme, label: &str) -> Result<Signer> {
+    pub fn signer(&self, label: &str) -> Result<Signer> {
         let secret = self
             .get(label)
             .ok_or_else(|| Error::UnknownLabel { label: echo(label) })?;
-        let mut signer = Signer::new(scheme.clone(), secret);
+        let mut signer = Signer::new(self.scheme.clone(), secret);
         if self.jwt_input_guard {
             signer = signer.with_jwt_input_guard();
         }
-        match scheme.claim_layout() {
+        match self.scheme.claim_layout() {
             Some(layout) if layout.key_id_required => signer.with_key_id(label),
             _ => Ok(signer),
         }
@@ -140,11 +169,22 @@ impl Keyring {
 
 impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(
-                self.iter()
-                    .map(|(label, secret)| (label, secret.fingerprint())),
-            )
+        struct Fingerprints<'a>(&'a Keyring);
+        impl fmt::Debug for Fingerprints<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(
+                        self.0
+                            .iter()
+                            .map(|(label, secret)| (label, secret.fingerprint())),
+                    )
+                    .finish()
+            }
+        }
+        f.debug_struct("Keyring")
+            .field("scheme", &self.scheme.to_string())
+            .field("keys", &Fingerprints(self))
+            .field("jwt_input_guard", &self.jwt_input_guard)
             .finish()
     }
 }
@@ -157,9 +197,13 @@ mod tests {
         Secret::from_text(text).unwrap()
     }
 
+    fn intercom() -> Keyring {
+        Keyring::new(Scheme::by_name("intercom").unwrap())
+    }
+
     #[test]
     fn labels_are_checked_and_unique() {
-        let mut keyring = Keyring::new();
+        let mut keyring = intercom();
         keyring.insert("ios", secret("a")).unwrap();
         assert_eq!(
             keyring.insert("ios", secret("b")).err().map(|e| e.kind()),
@@ -185,12 +229,12 @@ mod tests {
 
     #[test]
     fn debug_shows_labels_and_fingerprints_only() {
-        let keyring = Keyring::new()
-            .with("web", secret("do-not-print-me"))
-            .unwrap();
+        let keyring = intercom().with_key("web", "do-not-print-me").unwrap();
         let shown = format!("{keyring:?}");
         assert!(
-            shown.contains("web") && !shown.contains("do-not-print-me"),
+            shown.contains("web")
+                && shown.contains("intercom")
+                && !shown.contains("do-not-print-me"),
             "{shown}"
         );
     }

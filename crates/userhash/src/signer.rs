@@ -494,10 +494,8 @@ mod tests {
             URL_SAFE_NO_PAD.encode(hex::decode(&hash).unwrap())
         );
         let jwt = Scheme::by_name("intercom-jwt").unwrap();
-        let keyring = crate::Keyring::new()
-            .with("web", Secret::for_scheme(&jwt, shared).unwrap())
-            .unwrap();
-        let verifier = crate::Verifier::new(jwt, keyring).unwrap();
+        let keyring = crate::Keyring::new(jwt).with_key("web", shared).unwrap();
+        let verifier = crate::Verifier::new(keyring).unwrap();
         assert!(
             verifier
                 .verify_at(&Identity::from_user_id("victim"), &forged, 1_060)

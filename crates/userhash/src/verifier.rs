@@ -42,14 +42,13 @@ pub struct Verified {
 /// timestamp is checked for freshness. Immutable and `Send + Sync`.
 ///
 /// ```
-/// use userhash::{ErrorKind, Identity, Keyring, Scheme, Secret, Verifier};
+/// use userhash::{ErrorKind, Identity, Keyring, Scheme, Verifier};
 ///
-/// let scheme = Scheme::by_name("jimo")?;
-/// let keyring = Keyring::new().with("web", Secret::for_scheme(&scheme, "s3cret")?)?;
-/// let verifier = Verifier::new(scheme, keyring)?;
+/// let keyring = Keyring::new(Scheme::by_name("jimo")?).with_key("web", "s3cret")?;
+/// let verifier = Verifier::new(keyring)?;
 /// let user = Identity::from_user_id("id-1");
 ///
-/// let token = verifier.keyring().signer(verifier.scheme(), "web")?.sign_at(&user, 1_700_000_000)?;
+/// let token = verifier.keyring().signer("web")?.sign_at(&user, 1_700_000_000)?;
 /// assert_eq!(verifier.verify_at(&user, &token, 1_700_000_060)?.label, "web");
 /// let stale = verifier.verify_at(&user, &token, 1_700_000_000 + 7_200).unwrap_err();
 /// assert_eq!(stale.kind(), ErrorKind::Expired);
@@ -57,49 +56,46 @@ pub struct Verified {
 /// ```
 #[derive(Clone)]
 pub struct Verifier {
-    scheme: Scheme,
     keyring: Keyring,
     signers: Vec<(String, Signer)>,
     freshness: Freshness,
 }
 
 impl Verifier {
-    /// A verifier with the default [`Freshness`].
+    /// A verifier for the keyring's scheme with the default [`Freshness`].
     ///
     /// # Errors
     /// [`Error::EmptyKeyring`].
-    pub fn new(scheme: Scheme, keyring: Keyring) -> Result<Verifier> {
-        Verifier::with_freshness(scheme, keyring, Freshness::default())
+    pub fn new(keyring: Keyring) -> Result<Verifier> {
+        Verifier::with_freshness(keyring, Freshness::default())
     }
 
     /// A verifier with a chosen freshness policy (used by timestamped and JWT schemes).
     ///
     /// # Errors
     /// [`Error::EmptyKeyring`], or [`Error::InvalidFreshness`] for a policy over the ceilings.
-    pub fn with_freshness(
-        scheme: Scheme,
-        keyring: Keyring,
-        freshness: Freshness,
-    ) -> Result<Verifier> {
+    pub fn with_freshness(keyring: Keyring, freshness: Freshness) -> Result<Verifier> {
         freshness.validate()?;
         if keyring.is_empty() {
             return Err(Error::EmptyKeyring);
         }
         let signers = keyring
             .iter()
-            .map(|(label, secret)| (label.to_owned(), Signer::new(scheme.clone(), secret)))
+            .map(|(label, secret)| {
+                let signer = Signer::new(keyring.scheme().clone(), secret);
+                (label.to_owned(), signer)
+            })
             .collect();
         Ok(Verifier {
-            scheme,
             keyring,
             signers,
             freshness,
         })
     }
 
-    /// The scheme tokens are checked against.
+    /// The scheme tokens are checked against: the keyring's.
     pub fn scheme(&self) -> &Scheme {
-        &self.scheme
+        self.keyring.scheme()
     }
 
     /// The keys tried.
@@ -164,10 +160,10 @@ impl Verifier {
                 return Err(Error::UnknownLabel { label: echo(label) });
             }
         }
-        if self.scheme.is_jwt() {
+        if self.scheme().is_jwt() {
             return self.verify_jwt(identity, token, only_label, now);
         }
-        let scheme = &self.scheme;
+        let scheme = self.scheme();
         let subject = scheme.subject().select(scheme.name(), identity)?;
         let parsed = parse_token(scheme.encoding(), scheme.timestamp(), scheme.name(), token)?;
         let timestamp_text = parsed.timestamp.map(|ts| ts.text.as_bytes());
@@ -208,7 +204,7 @@ impl Verifier {
         only_label: Option<&str>,
         now: Option<u64>,
     ) -> Result<Verified> {
-        let Some(rules) = self.scheme.claim_rules() else {
+        let Some(rules) = self.scheme().claim_rules() else {
             return Err(Error::Mismatch);
         };
         // The caller's identity is checked here, where it enters, before the token is read.
@@ -237,7 +233,7 @@ impl Verifier {
             }
             None if rules.layout.key_id_required => {
                 return Err(Error::MissingKeyId {
-                    scheme: self.scheme.name().to_owned(),
+                    scheme: self.scheme().name().to_owned(),
                 });
             }
             None => self
@@ -277,7 +273,6 @@ impl Verifier {
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("scheme", &self.scheme.to_string())
             .field("keyring", &self.keyring)
             .field("freshness", &self.freshness)
             .finish()

@@ -73,7 +73,7 @@ impl Row<'_> {
     }
 
     fn keyring(&self, scheme: &Scheme) -> Result<Keyring, Error> {
-        let mut keyring = Keyring::new();
+        let mut keyring = Keyring::new(scheme.clone());
         for (label, secret) in self.keys() {
             keyring.insert(&label, Secret::for_scheme(scheme, &secret)?)?;
         }
@@ -101,7 +101,7 @@ impl Row<'_> {
                 require_exp: true,
             }
         };
-        Verifier::with_freshness(scheme, keyring, freshness)
+        Verifier::with_freshness(keyring, freshness)
     }
 
     fn now(&self) -> u64 {
@@ -167,7 +167,7 @@ fn run(row: &Row<'_>, operation: &str) -> Result<Success, Error> {
             let scheme = row.scheme()?;
             let keyring = row.keyring(&scheme)?;
             keyring
-                .signer(&scheme, &label.expect("signer has a label"))
+                .signer(&label.expect("signer has a label"))
                 .map(|_| Success::Done)
         }
         "verify" => {

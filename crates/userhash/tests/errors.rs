@@ -222,10 +222,10 @@ fn long_caller_text_is_cut_when_echoed() {
 fn a_diagnosis_does_not_point_at_explain() {
     use userhash::{Identity, Keyring, Scheme, Secret, Verifier};
     let scheme = Scheme::by_name("intercom").unwrap();
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with("web", Secret::for_scheme(&scheme, "s").unwrap())
         .unwrap();
-    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let verifier = Verifier::new(keyring).unwrap();
     let diagnosis = verifier
         .explain_at(&Identity::from_user_id("42"), &"0".repeat(64), None, 0)
         .unwrap();

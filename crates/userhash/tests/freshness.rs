@@ -8,8 +8,9 @@ use userhash::{
 
 fn verifier(freshness: Freshness) -> Result<Verifier, userhash::Error> {
     let scheme = Scheme::by_name("jimo")?;
-    let keyring = Keyring::new().with("web", Secret::for_scheme(&scheme, "s3cret")?)?;
-    Verifier::with_freshness(scheme, keyring, freshness)
+    let keyring =
+        Keyring::new(scheme.clone()).with("web", Secret::for_scheme(&scheme, "s3cret")?)?;
+    Verifier::with_freshness(keyring, freshness)
 }
 
 #[test]
@@ -49,7 +50,7 @@ fn the_ceilings_themselves_are_accepted() {
     let signed_at = 1_700_000_000;
     let token = verifier
         .keyring()
-        .signer(verifier.scheme(), "web")
+        .signer("web")
         .unwrap()
         .sign_at(&user, signed_at)
         .unwrap();

@@ -8,7 +8,7 @@ use userhash::{
 
 fn gate(enforcement: Enforcement) -> (Gate, String) {
     let scheme = Scheme::by_name("intercom").unwrap();
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with("ios", Secret::for_scheme(&scheme, "ios-secret").unwrap())
         .unwrap()
         .with(
@@ -17,12 +17,12 @@ fn gate(enforcement: Enforcement) -> (Gate, String) {
         )
         .unwrap();
     let token = keyring
-        .signer(&scheme, "android")
+        .signer("android")
         .unwrap()
         .sign(&Identity::from_user_id("42"))
         .unwrap();
     (
-        Gate::new(Verifier::new(scheme, keyring).unwrap(), enforcement),
+        Gate::new(Verifier::new(keyring).unwrap(), enforcement),
         token,
     )
 }
@@ -109,12 +109,12 @@ fn a_decision_says_which_key_and_why() {
 fn jwt_gate(enforcement: Enforcement) -> (Gate, Signer) {
     let scheme = Scheme::by_name("zendesk").unwrap();
     let kid = "app_64b6d9f0d7ab2e0001cd4e34";
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with(kid, Secret::for_scheme(&scheme, "zendesk-secret").unwrap())
         .unwrap();
-    let signer = keyring.signer(&scheme, kid).unwrap();
+    let signer = keyring.signer(kid).unwrap();
     (
-        Gate::new(Verifier::new(scheme, keyring).unwrap(), enforcement),
+        Gate::new(Verifier::new(keyring).unwrap(), enforcement),
         signer,
     )
 }
@@ -177,11 +177,10 @@ fn a_jwt_without_an_identity_is_verified_and_names_its_user() {
 fn a_genuine_jwt_that_names_no_user_is_invalid() {
     let scheme = Scheme::parse("subject=user_id,output=jwt").unwrap();
     let secret = Secret::for_scheme(&scheme, "generic-secret").unwrap();
-    let keyring = Keyring::new().with("web", secret.clone()).unwrap();
-    let gate = Gate::new(
-        Verifier::new(scheme.clone(), keyring).unwrap(),
-        Enforcement::Enforce,
-    );
+    let keyring = Keyring::new(scheme.clone())
+        .with("web", secret.clone())
+        .unwrap();
+    let gate = Gate::new(Verifier::new(keyring).unwrap(), Enforcement::Enforce);
     // Signed by the real key over claims with an email but no `sub`: genuine, but about nobody
     // this scheme identifies.
     let header = base64url(br#"{"alg":"HS256","typ":"JWT"}"#);

@@ -27,7 +27,7 @@ fn required(scheme: &Scheme) -> Attributes {
 }
 
 fn keyring(scheme: &Scheme) -> Keyring {
-    Keyring::new()
+    Keyring::new(scheme.clone())
         .with(
             "web",
             Secret::for_scheme(scheme, "web-secret-0123456789").unwrap(),
@@ -65,9 +65,9 @@ fn every_preset_round_trips_under_each_key() {
     let user = Identity::from_user_id("42").with_email("ada@example.com");
     for scheme in jwt_presets() {
         let keyring = keyring(&scheme);
-        let verifier = Verifier::new(scheme.clone(), keyring.clone()).unwrap();
+        let verifier = Verifier::new(keyring.clone()).unwrap();
         for label in ["web", "ios"] {
-            let signer = keyring.signer(&scheme, label).unwrap();
+            let signer = keyring.signer(label).unwrap();
             let token = signer.sign_with_at(&user, &required(&scheme), T).unwrap();
             let verified = verifier.verify_at(&user, &token, T + 10).unwrap();
             assert_eq!(verified.label, label, "{}", scheme.name());
@@ -85,15 +85,15 @@ fn sign_reads_the_clock_and_verify_accepts_it() {
     let scheme = Scheme::by_name("intercom-jwt").unwrap();
     let keyring = keyring(&scheme);
     let user = Identity::from_user_id("42");
-    let token = keyring.signer(&scheme, "web").unwrap().sign(&user).unwrap();
-    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let token = keyring.signer("web").unwrap().sign(&user).unwrap();
+    let verifier = Verifier::new(keyring).unwrap();
     assert_eq!(verifier.verify(&user, &token).unwrap().label, "web");
 }
 
 #[test]
 fn batch_signs_jwts_and_reports_bad_items_alone() {
     let scheme = Scheme::by_name("featurebase").unwrap();
-    let signer = keyring(&scheme).signer(&scheme, "web").unwrap();
+    let signer = keyring(&scheme).signer("web").unwrap();
     let results = signer.sign_batch(&[
         Identity::from_user_id("1"),
         Identity::default(),
@@ -115,17 +115,13 @@ fn zendesk_names_the_key_and_the_verifier_follows_it() {
     let scheme = Scheme::by_name("zendesk").unwrap();
     let keyring = keyring(&scheme);
     let user = Identity::from_user_id("42");
-    let token = keyring
-        .signer(&scheme, "ios")
-        .unwrap()
-        .sign_at(&user, T)
-        .unwrap();
+    let token = keyring.signer("ios").unwrap().sign_at(&user, T).unwrap();
     let header = token.split('.').next().unwrap();
     assert_eq!(
         URL_SAFE_NO_PAD.decode(header).unwrap(),
         br#"{"alg":"HS256","kid":"ios","typ":"JWT"}"#
     );
-    let verifier = Verifier::new(scheme.clone(), keyring.clone()).unwrap();
+    let verifier = Verifier::new(keyring.clone()).unwrap();
     assert_eq!(verifier.verify_at(&user, &token, T).unwrap().label, "ios");
     // Restricted to another label, the named key is not tried.
     assert_eq!(
@@ -147,15 +143,8 @@ fn the_gate_treats_jwt_verdicts_like_hash_verdicts() {
     let scheme = Scheme::by_name("intercom-jwt").unwrap();
     let keyring = keyring(&scheme);
     let user = Identity::from_user_id("42");
-    let token = keyring
-        .signer(&scheme, "web")
-        .unwrap()
-        .sign_at(&user, T)
-        .unwrap();
-    let gate = Gate::new(
-        Verifier::new(scheme, keyring).unwrap(),
-        Enforcement::Enforce,
-    );
+    let token = keyring.signer("web").unwrap().sign_at(&user, T).unwrap();
+    let gate = Gate::new(Verifier::new(keyring).unwrap(), Enforcement::Enforce);
     assert_eq!(
         gate.check_at(&user, Some(&token), T).outcome,
         Outcome::Verified
@@ -181,12 +170,8 @@ fn explain_names_another_platforms_key() {
     let scheme = Scheme::by_name("intercom-jwt").unwrap();
     let keyring = keyring(&scheme);
     let user = Identity::from_user_id("42");
-    let from_ios = keyring
-        .signer(&scheme, "ios")
-        .unwrap()
-        .sign_at(&user, T)
-        .unwrap();
-    let verifier = Verifier::new(scheme, keyring).unwrap();
+    let from_ios = keyring.signer("ios").unwrap().sign_at(&user, T).unwrap();
+    let verifier = Verifier::new(keyring).unwrap();
     let diagnosis = verifier
         .explain_at(&user, &from_ios, Some("web"), T)
         .unwrap();
@@ -203,7 +188,7 @@ fn explain_names_another_platforms_key() {
 #[test]
 fn attributes_reach_their_claims_and_extra_claims_merge() {
     let scheme = Scheme::by_name("pendo").unwrap();
-    let signer = keyring(&scheme).signer(&scheme, "web").unwrap();
+    let signer = keyring(&scheme).signer("web").unwrap();
     let attributes = Attributes {
         name: Some("Ada".into()),
         account_id: Some("acme".into()),
@@ -242,7 +227,7 @@ fn extra_claims_cannot_write_an_identity_claim_even_when_it_is_absent() {
     // Found by the jwt fuzz target: an email-only identity with an extra `sub` of 1 was signed,
     // and the verifier then (rightly) refused the token it had been given.
     let scheme = Scheme::parse("subject=user_id_else_email,output=jwt").unwrap();
-    let signer = keyring(&scheme).signer(&scheme, "web").unwrap();
+    let signer = keyring(&scheme).signer("web").unwrap();
     for extra in [r#"{"sub":1}"#, r#"{"sub":"admin"}"#, r#"{"nonce":"n"}"#] {
         let attributes = Attributes {
             extra_claims: Some(extra.to_owned()),

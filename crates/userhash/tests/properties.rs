@@ -24,12 +24,12 @@ const SECRET: &str = "a6c93e058a4ab236449bd321002352483a85138489d2ee4fb2eaa4cfd3
 const OTHER: &str = "00112233445566778899aabbccddeeff";
 
 fn verifier(scheme: &Scheme) -> Verifier {
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with("other", Secret::for_scheme(scheme, OTHER).unwrap())
         .unwrap()
         .with("web", Secret::for_scheme(scheme, SECRET).unwrap())
         .unwrap();
-    Verifier::new(scheme.clone(), keyring).unwrap()
+    Verifier::new(keyring).unwrap()
 }
 
 fn signer(scheme: &Scheme, secret: &str) -> Signer {

@@ -98,21 +98,20 @@ fn exercise(spec: &str, shown: &mut Shown) {
     shown
         .0
         .push(("secret (Display)".into(), secret.to_string()));
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with("web", secret.clone())
         .unwrap()
         .with("ios", other)
         .unwrap();
     shown.debug("keyring", &keyring);
-    let signer = keyring.signer(&scheme, "web").unwrap();
+    let signer = keyring.signer("web").unwrap();
     shown.debug("signer", &signer);
-    let verifier =
-        Verifier::with_freshness(scheme.clone(), keyring.clone(), Freshness::default()).unwrap();
+    let verifier = Verifier::with_freshness(keyring.clone(), Freshness::default()).unwrap();
     shown.debug("verifier", &verifier);
 
     let ada = Identity::from_user_id("42").with_email("ada@example.com");
     let genuine = sign(&signer, &ada, ISSUED);
-    let from_ios = sign(&keyring.signer(&scheme, "ios").unwrap(), &ada, ISSUED);
+    let from_ios = sign(&keyring.signer("ios").unwrap(), &ada, ISSUED);
     // The hex secret used as text, where the scheme hex-decodes it (a secret_used_as_text
     // finding); the text-key case is `a_hex_looking_text_secret_is_not_shown_decoded`.
     let as_text = Signer::new(scheme.clone(), &Secret::from_text(&text).unwrap());
@@ -214,10 +213,7 @@ fn exercise(spec: &str, shown: &mut Shown) {
             &signer.sign_batch(&[ada.clone(), Identity::default()]),
         );
     }
-    shown.result(
-        "signer for an unknown label",
-        &keyring.signer(&scheme, "android"),
-    );
+    shown.result("signer for an unknown label", &keyring.signer("android"));
     shown.result(
         "duplicate label",
         &keyring.clone().with("web", secret.clone()),
@@ -228,7 +224,7 @@ fn exercise(spec: &str, shown: &mut Shown) {
     );
     shown.result(
         "empty keyring",
-        &Verifier::new(scheme.clone(), Keyring::new()),
+        &Verifier::new(Keyring::new(scheme.clone())),
     );
     for bad in [
         format!("{text}a"),
@@ -267,10 +263,10 @@ fn the_canary_secret_never_shows() {
 fn a_hex_looking_text_secret_is_not_shown_decoded() {
     let scheme = Scheme::by_name("intercom").unwrap();
     let hex_text = hex::encode(CANARY);
-    let keyring = Keyring::new()
+    let keyring = Keyring::new(scheme.clone())
         .with("web", Secret::for_scheme(&scheme, &hex_text).unwrap())
         .unwrap();
-    let verifier = Verifier::new(scheme.clone(), keyring).unwrap();
+    let verifier = Verifier::new(keyring).unwrap();
     let ada = Identity::from_user_id("42");
     let decoded = Signer::new(scheme, &Secret::from_hex(&hex_text).unwrap())
         .sign(&ada)

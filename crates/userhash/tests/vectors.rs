@@ -63,7 +63,7 @@ fn scheme(case: &Value) -> Result<Scheme, Error> {
 }
 
 fn keyring(scheme: &Scheme, case: &Value) -> Result<Keyring, Error> {
-    let mut keyring = Keyring::new();
+    let mut keyring = Keyring::new(scheme.clone());
     for entry in case["keyring"].as_array().unwrap() {
         let secret = Secret::for_scheme(scheme, entry["secret"].as_str().unwrap())?;
         keyring.insert(entry["label"].as_str().unwrap(), secret)?;
@@ -100,7 +100,7 @@ fn freshness(case: &Value) -> Result<Freshness, Error> {
 fn verifier(case: &Value) -> Result<Verifier, Error> {
     let scheme = scheme(case)?;
     let keyring = keyring(&scheme, case)?;
-    Verifier::with_freshness(scheme, keyring, freshness(case)?)
+    Verifier::with_freshness(keyring, freshness(case)?)
 }
 
 fn verify(case: &Value) -> Result<userhash::Verified, Error> {

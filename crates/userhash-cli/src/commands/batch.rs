@@ -59,7 +59,7 @@ pub fn run(args: &BatchArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
         .map_err(|error| match error.kind() {
             ErrorKind::TimestampNotApplicable => CliError::Usage(format!(
                 "--at: scheme {} does not embed a timestamp; drop --at",
-                keys.scheme
+                keys.scheme()
             )),
             _ => CliError::core(error),
         })?;

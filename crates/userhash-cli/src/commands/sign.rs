@@ -16,13 +16,13 @@ pub fn run(args: &SignArgs, streams: &mut Streams<'_>) -> Result<Status, CliErro
     streams.warn_shared_secret_files(&keys.shared_files)?;
     let (label, signer) = keys.signer()?;
     let identity = args::identity(&args.identity);
-    let at = args::signing_time(&keys.scheme, args.at)?;
+    let at = args::signing_time(keys.scheme(), args.at)?;
     let attributes = args::attributes(&args.attributes);
     let token = args::sign_with(&signer, &identity, &attributes, at)?;
     if streams.json {
         streams.json_line(&json!({
             "token": token,
-            "scheme": keys.scheme.to_string(),
+            "scheme": keys.scheme().to_string(),
             "label": label,
             "fingerprint": signer.fingerprint(),
             "key_id": signer.key_id(),

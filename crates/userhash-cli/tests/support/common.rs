@@ -106,15 +106,10 @@ keys.web = { env = "UH_TEST" }
 }
 
 /// The production keyring of [`write_config`], built with the library.
-pub fn production_keyring() -> (Scheme, Keyring) {
-    let scheme = Scheme::by_name("intercom").unwrap();
-    let keyring = Keyring::new()
-        .with("ios", Secret::for_scheme(&scheme, IOS_SECRET).unwrap())
+pub fn production_keyring() -> Keyring {
+    Keyring::new(Scheme::by_name("intercom").unwrap())
+        .with_key("ios", IOS_SECRET)
         .unwrap()
-        .with(
-            "android",
-            Secret::for_scheme(&scheme, ANDROID_SECRET).unwrap(),
-        )
-        .unwrap();
-    (scheme, keyring)
+        .with_key("android", ANDROID_SECRET)
+        .unwrap()
 }
