@@ -162,6 +162,6 @@ fn round_trip(request: &Request, keyring: &Keyring, verifier: &Verifier, identit
 
 fn explain_agrees(verifier: &Verifier, identity: &Identity, token: &str, now: u64, valid: bool) {
     if let Ok(diagnosis) = verifier.explain_at(identity, token, None, now) {
-        assert_eq!(diagnosis.valid, valid, "explain disagrees with verify");
+        assert_eq!(diagnosis.is_valid(), valid, "explain disagrees with verify");
     }
 }

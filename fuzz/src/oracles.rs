@@ -188,9 +188,9 @@ pub fn explain(data: &[u8]) {
         Some(label) => verifier.verify_label_at(label, &identity, &request.token, request.now),
         None => verifier.verify_at(&identity, &request.token, request.now),
     };
-    assert_eq!(diagnosis.valid, verified.is_ok());
+    assert_eq!(diagnosis.is_valid(), verified.is_ok());
     if request.token.len() >= 16 {
-        for finding in &diagnosis.findings {
+        for finding in diagnosis.findings() {
             assert!(
                 !finding.explanation.contains(&request.token),
                 "the token was echoed"

@@ -75,8 +75,9 @@ pub struct Finding {
     pub cause: Cause,
     /// The mistake's stable snake_case code, e.g. `email_instead_of_user_id`.
     pub code: String,
-    /// The label of the key under which the token was reproduced.
-    pub label: String,
+    /// The label of the key under which the token was reproduced; absent when the finding
+    /// involves no key of the keyring (a JWT with a wrong algorithm, or one no key signed).
+    pub label: Option<String>,
     /// What happened, in plain words (never a secret or the token).
     pub explanation: String,
     /// What to change.
@@ -118,13 +119,18 @@ impl From<CoreDiagnosis> for Diagnosis {
     fn from(diagnosis: CoreDiagnosis) -> Diagnosis {
         let summary = diagnosis.summary();
         let (rejection_code, rejection_message) =
-            diagnosis.rejection.as_ref().map(code_and_message).unzip();
+            diagnosis.rejection().map(code_and_message).unzip();
         Diagnosis {
-            valid: diagnosis.valid,
-            label: diagnosis.label,
+            valid: diagnosis.is_valid(),
+            label: diagnosis.label().map(str::to_owned),
             rejection_code,
             rejection_message,
-            findings: diagnosis.findings.into_iter().map(Finding::from).collect(),
+            findings: diagnosis
+                .findings()
+                .iter()
+                .cloned()
+                .map(Finding::from)
+                .collect(),
             summary,
         }
     }

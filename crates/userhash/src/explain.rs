@@ -20,27 +20,64 @@ pub use finding::Finding;
 
 use finding::{Facts, ShownBy};
 
-/// The answer of [`Verifier::explain_at`].
+/// The answer of [`Verifier::explain_at`]: valid under a key, or rejected for a reason — never
+/// both, never neither — with the known mistakes behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnosis {
+#[non_exhaustive]
+pub enum Diagnosis {
     /// The token verifies (under the expected label, when one was given).
-    pub valid: bool,
-    /// The label that verified it, when valid.
-    pub label: Option<String>,
-    /// Why verification rejected it, when not valid.
-    pub rejection: Option<Error>,
-    /// The mistakes that reproduce the token, most likely first. Empty when no known mistake
-    /// reproduces it (then the secret itself is probably wrong). A valid token has none, except
-    /// [`Cause::AmbiguousConcatenation`] under a scheme that joins user id and email with no
-    /// separator.
-    pub findings: Vec<Finding>,
+    #[non_exhaustive]
+    Valid {
+        /// The label of the key that verified it.
+        label: String,
+        /// Empty, except [`Cause::AmbiguousConcatenation`] under a scheme that joins user id and
+        /// email with no separator.
+        findings: Vec<Finding>,
+    },
+    /// Verification rejected the token.
+    #[non_exhaustive]
+    Rejected {
+        /// Why ([`Error::is_rejection`] holds for it).
+        rejection: Error,
+        /// The mistakes that reproduce the token, most likely first. Empty when no known
+        /// mistake reproduces it (then the secret itself is probably wrong).
+        findings: Vec<Finding>,
+    },
 }
 
 impl Diagnosis {
+    /// Whether the token verifies.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Diagnosis::Valid { .. })
+    }
+
+    /// The label of the key that verified the token, when valid.
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Diagnosis::Valid { label, .. } => Some(label),
+            Diagnosis::Rejected { .. } => None,
+        }
+    }
+
+    /// Why verification rejected the token, when rejected.
+    pub fn rejection(&self) -> Option<&Error> {
+        match self {
+            Diagnosis::Valid { .. } => None,
+            Diagnosis::Rejected { rejection, .. } => Some(rejection),
+        }
+    }
+
+    /// The findings, most likely first (see the variants).
+    pub fn findings(&self) -> &[Finding] {
+        match self {
+            Diagnosis::Valid { findings, .. } | Diagnosis::Rejected { findings, .. } => findings,
+        }
+    }
+
     /// Why verification rejected the token, in words that fit a diagnosis (the rejection's
     /// message, except that Mismatch's pointer to `explain` is left out: this is it).
     pub fn reason(&self) -> Option<String> {
-        self.rejection.as_ref().map(|rejection| match rejection {
+        self.rejection().map(|rejection| match rejection {
             Error::Mismatch => {
                 "the token does not match this identity under any key tried".to_owned()
             }
@@ -50,25 +87,27 @@ impl Diagnosis {
 
     /// A one-paragraph summary: the verdict and the most likely cause with its fix.
     pub fn summary(&self) -> String {
-        if self.valid {
-            let valid = format!(
-                "The token is valid (key {}).",
-                self.label.as_deref().unwrap_or("?")
-            );
-            return match self.findings.first() {
-                Some(note) => format!("{valid} But: {} Fix: {}", note.explanation, note.fix),
-                None => valid,
-            };
-        }
-        let rejection = self.reason().unwrap_or_default();
-        match self.findings.first() {
-            Some(finding) => format!(
-                "Rejected: {rejection}. Most likely: {} Fix: {}",
-                finding.explanation, finding.fix
-            ),
-            None => format!(
-                "Rejected: {rejection}. No known mistake reproduces this token: check that the secret is this app's identity-verification secret for this environment."
-            ),
+        let first = self.findings().first();
+        match self {
+            Diagnosis::Valid { label, .. } => {
+                let valid = format!("The token is valid (key {label}).");
+                match first {
+                    Some(note) => format!("{valid} But: {} Fix: {}", note.explanation, note.fix),
+                    None => valid,
+                }
+            }
+            Diagnosis::Rejected { .. } => {
+                let rejection = self.reason().unwrap_or_default();
+                match first {
+                    Some(finding) => format!(
+                        "Rejected: {rejection}. Most likely: {} Fix: {}",
+                        finding.explanation, finding.fix
+                    ),
+                    None => format!(
+                        "Rejected: {rejection}. No known mistake reproduces this token: check that the secret is this app's identity-verification secret for this environment."
+                    ),
+                }
+            }
         }
     }
 }
@@ -111,8 +150,8 @@ impl Verifier {
     /// let hashed_email = keyring.signer("web")?.sign(&Identity::from_email("ada@example.com"))?;
     /// let sent = Identity::from_user_id("42").with_email("ada@example.com");
     /// let diagnosis = verifier.explain_at(&sent, &hashed_email, None, 0)?;
-    /// assert!(!diagnosis.valid);
-    /// assert_eq!(diagnosis.findings[0].cause, Cause::EmailInsteadOfUserId);
+    /// assert!(!diagnosis.is_valid());
+    /// assert_eq!(diagnosis.findings()[0].cause, Cause::EmailInsteadOfUserId);
     /// # Ok::<(), userhash::Error>(())
     /// ```
     ///
@@ -136,10 +175,8 @@ impl Verifier {
                     .ambiguous_concatenation(identity, &verified.label)
                     .into_iter()
                     .collect();
-                return Ok(Diagnosis {
-                    valid: true,
-                    label: Some(verified.label),
-                    rejection: None,
+                return Ok(Diagnosis::Valid {
+                    label: verified.label,
                     findings,
                 });
             }
@@ -151,10 +188,8 @@ impl Verifier {
         } else {
             search::findings(self, identity, token, expected_label, now)
         };
-        Ok(Diagnosis {
-            valid: false,
-            label: None,
-            rejection: Some(rejection),
+        Ok(Diagnosis::Rejected {
+            rejection,
             findings,
         })
     }

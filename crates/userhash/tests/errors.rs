@@ -229,7 +229,7 @@ fn a_diagnosis_does_not_point_at_explain() {
     let diagnosis = verifier
         .explain_at(&Identity::from_user_id("42"), &"0".repeat(64), None, 0)
         .unwrap();
-    assert_eq!(diagnosis.rejection, Some(Error::Mismatch));
+    assert_eq!(diagnosis.rejection(), Some(&Error::Mismatch));
     assert!(Error::Mismatch.to_string().contains("`explain`"));
     let reason = diagnosis.reason().unwrap();
     assert!(

@@ -175,9 +175,9 @@ fn explain_names_another_platforms_key() {
     let diagnosis = verifier
         .explain_at(&user, &from_ios, Some("web"), T)
         .unwrap();
-    assert!(!diagnosis.valid);
-    assert_eq!(diagnosis.findings[0].cause, Cause::WrongKey);
-    assert_eq!(diagnosis.findings[0].label, "ios");
+    assert!(!diagnosis.is_valid());
+    assert_eq!(diagnosis.findings()[0].cause, Cause::WrongKey);
+    assert_eq!(diagnosis.findings()[0].label.as_deref(), Some("ios"));
     assert!(
         diagnosis.summary().contains("\"ios\""),
         "{}",

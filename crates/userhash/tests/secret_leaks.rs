@@ -179,7 +179,7 @@ fn exercise(spec: &str, shown: &mut Shown) {
     let causes = |token: &str| -> Vec<Cause> {
         let diagnosis = verifier.explain_at(&ada, token, Some("web"), NOW).unwrap();
         diagnosis
-            .findings
+            .findings()
             .iter()
             .map(|finding| finding.cause)
             .collect()
@@ -272,7 +272,7 @@ fn a_hex_looking_text_secret_is_not_shown_decoded() {
         .sign(&ada)
         .unwrap();
     let diagnosis = verifier.explain_at(&ada, &decoded, None, NOW).unwrap();
-    assert_eq!(diagnosis.findings[0].cause, Cause::SecretHexDecoded);
+    assert_eq!(diagnosis.findings()[0].cause, Cause::SecretHexDecoded);
     let mut shown = Shown::default();
     shown.debug("diagnosis", &diagnosis);
     shown.0.push(("summary".into(), diagnosis.summary()));

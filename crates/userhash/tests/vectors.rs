@@ -240,9 +240,13 @@ fn explain_cases() {
             .explain_at(&identity(case), token, expected_label.as_deref(), now)
             .unwrap_or_else(|e| panic!("{file} {}: {e}", id(case)));
         let expected = &case["expected"];
-        let causes: Vec<&str> = diagnosis.findings.iter().map(|f| f.cause.code()).collect();
+        let causes: Vec<&str> = diagnosis
+            .findings()
+            .iter()
+            .map(|f| f.cause.code())
+            .collect();
         let context = format!("{file} {}: found {causes:?}", id(case));
-        for finding in &diagnosis.findings {
+        for finding in diagnosis.findings() {
             // Every finding is worded from the catalogue, hash or JWT, with its facts filled in.
             let words = &finding.explanation;
             assert!(
@@ -252,12 +256,12 @@ fn explain_cases() {
             );
         }
         assert_eq!(
-            diagnosis.valid,
+            diagnosis.is_valid(),
             expected["valid"].as_bool().unwrap(),
             "{context}"
         );
         assert_eq!(
-            diagnosis.label.as_deref(),
+            diagnosis.label(),
             expected["label"].as_str(),
             "{context}"
         );
@@ -277,14 +281,14 @@ fn explain_cases() {
             );
             assert!(causes.contains(cause), "{context}: missing {cause}");
         }
-        if !diagnosis.valid && includes.is_empty() {
+        if !diagnosis.is_valid() && includes.is_empty() {
             assert!(causes.is_empty(), "{context}: expected no known mistake");
         }
-        if diagnosis.valid {
+        if diagnosis.is_valid() {
             // A valid token's only note is the ambiguity of a separator-less concatenation.
             assert_eq!(causes, includes, "{context}");
         }
-        for finding in &diagnosis.findings {
+        for finding in diagnosis.findings() {
             assert!(
                 !finding.explanation.contains(token),
                 "{context}: token echoed"

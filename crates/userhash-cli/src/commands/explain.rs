@@ -30,7 +30,7 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
             streams.line(&line)?;
         }
     }
-    Ok(if diagnosis.valid {
+    Ok(if diagnosis.is_valid() {
         Status::Success
     } else {
         Status::Failure
@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<Status, CliErr
 
 fn to_json(diagnosis: &Diagnosis) -> serde_json::Value {
     let findings: Vec<serde_json::Value> = diagnosis
-        .findings
+        .findings()
         .iter()
         .map(|finding| {
             json!({
@@ -51,9 +51,9 @@ fn to_json(diagnosis: &Diagnosis) -> serde_json::Value {
         })
         .collect();
     json!({
-        "valid": diagnosis.valid,
-        "label": diagnosis.label,
-        "rejection": diagnosis.rejection.as_ref().map(|rejection| json!({
+        "valid": diagnosis.is_valid(),
+        "label": diagnosis.label(),
+        "rejection": diagnosis.rejection().map(|rejection| json!({
             "code": rejection.kind().code(),
             "message": rejection.to_string(),
         })),
@@ -63,10 +63,9 @@ fn to_json(diagnosis: &Diagnosis) -> serde_json::Value {
 }
 
 fn to_text(diagnosis: &Diagnosis) -> Vec<String> {
-    if diagnosis.valid {
-        let label = diagnosis.label.as_deref().unwrap_or("?");
+    if let Some(label) = diagnosis.label() {
         // A valid token's one possible note: a separator-less concatenation (Helpshift).
-        return match diagnosis.findings.first() {
+        return match diagnosis.findings().first() {
             None => vec![format!(
                 "valid: the token verifies (key {label}); nothing to explain"
             )],
@@ -78,10 +77,10 @@ fn to_text(diagnosis: &Diagnosis) -> Vec<String> {
         };
     }
     let mut lines = Vec::new();
-    if let (Some(rejection), Some(reason)) = (&diagnosis.rejection, diagnosis.reason()) {
+    if let (Some(rejection), Some(reason)) = (diagnosis.rejection(), diagnosis.reason()) {
         lines.push(format!("rejected ({}): {reason}", rejection.kind().code()));
     }
-    if diagnosis.findings.is_empty() {
+    if diagnosis.findings().is_empty() {
         lines.push(
             "No known mistake reproduces this token: check that the secret is this app's identity-verification secret for this environment (production or test), and that the identity is exactly what the client sent."
                 .to_owned(),
@@ -90,13 +89,16 @@ fn to_text(diagnosis: &Diagnosis) -> Vec<String> {
     }
     lines.push(String::new());
     lines.push("Most likely first:".to_owned());
-    for (rank, finding) in diagnosis.findings.iter().enumerate() {
+    for (rank, finding) in diagnosis.findings().iter().enumerate() {
+        let key = match &finding.label {
+            Some(label) => format!(", key {label}"),
+            None => String::new(),
+        };
         lines.push(format!(
-            "{:>2}. {} [{}, key {}]",
+            "{:>2}. {} [{}{key}]",
             rank + 1,
             finding.explanation,
             finding.cause.code(),
-            finding.label
         ));
         lines.push(format!("    Fix: {}", finding.fix));
     }

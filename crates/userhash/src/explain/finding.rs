@@ -7,9 +7,9 @@ use super::cause::Cause;
 pub struct Finding {
     /// The mistake.
     pub cause: Cause,
-    /// The label of the key under which the token was reproduced; empty when the finding
-    /// needs no key (a JWT with a wrong algorithm, or one no key signed).
-    pub label: String,
+    /// The label of the key under which the token was reproduced; `None` when the finding
+    /// involves no key of the keyring (a JWT with a wrong algorithm, or one no key signed).
+    pub label: Option<String>,
     /// What happened, in plain words (never a secret or the token).
     pub explanation: String,
     /// What to change.
@@ -125,7 +125,9 @@ impl Cause {
         };
         Finding {
             cause: self,
-            label: facts.label.to_owned(),
+            label: Some(facts.label)
+                .filter(|label| !label.is_empty())
+                .map(str::to_owned),
             explanation: facts.fill(first.or(second).unwrap_or_default()),
             fix: entry.fix.to_owned(),
         }
@@ -176,7 +178,9 @@ mod tests {
             finding.explanation,
             "The JWT header says kid \"web\", but the token was signed with the key labelled \"ios\"."
         );
-        assert_eq!(finding.label, "ios");
+        assert_eq!(finding.label.as_deref(), Some("ios"));
+        let no_key = Cause::WrongAlgorithm.finding(ShownBy::Jwt, &Facts::default());
+        assert_eq!(no_key.label, None);
         let missing = Cause::TimestampMissing.finding(ShownBy::Hash, &facts);
         assert!(
             missing

@@ -110,9 +110,9 @@ impl<'a> Search<'a> {
         let mut findings: Vec<Finding> = Vec::new();
         for hypothesis in hypotheses {
             for cause in hypothesis.causes {
-                let seen = findings
-                    .iter()
-                    .any(|f| f.cause == cause && f.label == hypothesis.label);
+                let seen = findings.iter().any(|f| {
+                    f.cause == cause && f.label.as_deref() == Some(hypothesis.label.as_str())
+                });
                 if !seen {
                     findings.push(self.finding(cause, &hypothesis.label));
                 }
