@@ -16,8 +16,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use userhash::{
     Attributes, DEFAULT_MAX_FUTURE_SKEW_SECONDS, Identity, Keyring, Scheme, Secret, Verifier,
-    hmac_sha256,
 };
+
+/// HMAC-SHA256 by the RustCrypto `hmac` crate: the reference the core is proven equal to.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key)
+        .expect("HMAC takes keys of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
 
 /// The JWT schemes: the presets, then a custom one.
 fn schemes() -> Vec<Scheme> {
@@ -133,13 +141,11 @@ fn raw_token(request: &Request, scheme: &Scheme, verifier: &Verifier, identity: 
 fn round_trip(request: &Request, keyring: &Keyring, verifier: &Verifier, identity: &Identity) {
     let label = KEYS[usize::from(request.key % 2)].0;
     let signer = keyring.signer(label).expect("a keyring label");
-    let attributes = Attributes {
-        name: request.name.clone(),
-        nonce: request.nonce.clone(),
-        expires_in: request.expires_in.map(u64::from),
-        extra_claims: request.extra_claims.clone(),
-        ..Attributes::default()
-    };
+    let mut attributes = Attributes::new();
+    attributes.name.clone_from(&request.name);
+    attributes.nonce.clone_from(&request.nonce);
+    attributes.expires_in = request.expires_in.map(u64::from);
+    attributes.extra_claims.clone_from(&request.extra_claims);
     let now = u64::from(request.now);
     let Ok(token) = signer.sign_with_at(identity, &attributes, now) else {
         return;

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use userhash::{
-    Encoding, Freshness, Identity, KeyEncoding, Keyring, Scheme, Secret, Signer, Subject,
-    TimestampPlacement, Verifier,
+    DEFAULT_MAX_FUTURE_SKEW_SECONDS, Encoding, Freshness, Identity, KeyEncoding, Keyring, Scheme,
+    Secret, Signer, Subject, TimestampPlacement, Verifier,
 };
 
 // The JWT target's oracle has a file of its own; this module is what both harnesses include.
@@ -132,10 +132,8 @@ fn fixtures() -> &'static [Fixture] {
 fn verifier(request: &Request) -> (&'static Scheme, &'static Keyring, Cow<'static, Verifier>) {
     let fixture = &fixtures()[scheme_index(request.scheme)];
     let verifier = if fixture.scheme.is_timestamped() {
-        let freshness = Freshness {
-            max_age_seconds: u64::from(request.max_age),
-            ..Freshness::default()
-        };
+        let freshness = Freshness::new(u64::from(request.max_age), DEFAULT_MAX_FUTURE_SKEW_SECONDS)
+            .expect("a u16 of seconds is within the ceiling");
         Cow::Owned(
             Verifier::with_freshness(fixture.keyring.clone(), freshness)
                 .expect("non-empty keyring"),

@@ -89,8 +89,9 @@ fn problems(src: &Path, layers: &[(&str, &[&str])]) -> anyhow::Result<Vec<String
                 module.lines
             ));
         }
-        if path.is_empty() {
-            // The crate root declares and re-exports; it stands above every layer.
+        if path.is_empty() || module.test_only {
+            // The crate root declares and re-exports; it stands above every layer. A file that is
+            // all tests (`#![cfg(test)]`) is no part of the library.
             continue;
         }
         let Some(layer) = layer_of(path) else {
@@ -318,6 +319,7 @@ mod tests {
                 &format!("pub fn yes() -> bool {{ true }}\n{long}"),
             ),
             ("stray.rs", ""),
+            ("checks.rs", "#![cfg(test)]\nuse crate::high::D;"),
         ]);
         let found = problems(dir.path(), &LOW_HIGH).unwrap();
         // The test module's import is not counted; the assert! macro's is.

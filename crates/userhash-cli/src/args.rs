@@ -331,12 +331,12 @@ pub fn sign_with(
 
 /// The JWT attributes the flags describe.
 pub fn attributes(flags: &AttributeArgs) -> Attributes {
-    Attributes {
-        name: flags.name.clone(),
-        email_verified: flags.email_verified,
-        account_id: flags.account_id.clone(),
-        nonce: flags.nonce.clone(),
-        expires_in: flags.expires_in,
-        extra_claims: flags.claims.clone(),
-    }
+    let mut attributes = Attributes::new();
+    attributes.name.clone_from(&flags.name);
+    attributes.email_verified = flags.email_verified;
+    attributes.account_id.clone_from(&flags.account_id);
+    attributes.nonce.clone_from(&flags.nonce);
+    attributes.expires_in = flags.expires_in;
+    attributes.extra_claims.clone_from(&flags.claims);
+    attributes
 }

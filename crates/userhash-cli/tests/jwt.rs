@@ -160,8 +160,13 @@ fn token_with_times(times: &str) -> String {
         encode(br#"{"alg":"HS256","typ":"JWT"}"#),
         encode(format!(r#"{{{times}"user_id":"42"}}"#).as_bytes())
     );
-    let mac = userhash::hmac_sha256(SECRET.as_bytes(), signing_input.as_bytes());
-    format!("{signing_input}.{}", encode(&mac))
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(SECRET.as_bytes())
+        .expect("HMAC takes keys of any length");
+    hmac::Mac::update(&mut mac, signing_input.as_bytes());
+    format!(
+        "{signing_input}.{}",
+        encode(&hmac::Mac::finalize(mac).into_bytes())
+    )
 }
 
 #[test]

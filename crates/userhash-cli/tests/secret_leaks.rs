@@ -27,9 +27,10 @@ fn hex(text: &str) -> String {
 
 /// A secret as the scheme wants it typed into a dashboard: text, or hex for hex-key schemes.
 fn typed(scheme: &Scheme, secret: &str) -> String {
-    match scheme.key_encoding() {
-        KeyEncoding::Utf8 => secret.to_owned(),
-        KeyEncoding::Hex => hex(secret),
+    if scheme.key_encoding() == KeyEncoding::Hex {
+        hex(secret)
+    } else {
+        secret.to_owned()
     }
 }
 

@@ -409,7 +409,7 @@ impl Vendor {
     }
 
     /// The JSON member that holds this vendor's token in a payload: the file's `payload_key`,
-    /// else the preset's ([`userhash::Preset::payload_key`]), else `token`.
+    /// else the preset's ([`userhash::presets::Preset::payload_key`]), else `token`.
     pub fn payload_key(&self) -> &str {
         &self.payload_key
     }

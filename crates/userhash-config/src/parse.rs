@@ -372,20 +372,16 @@ fn freshness(
         }
     }
     let defaults = Freshness::default();
-    let freshness = Freshness {
-        max_age_seconds: max_age.unwrap_or(defaults.max_age_seconds),
-        max_future_skew_seconds: max_future_skew.unwrap_or(defaults.max_future_skew_seconds),
-        ..defaults
-    };
     // The core's ceilings, checked now rather than when a verifier is made from the file; the
     // core's message names the setting.
-    freshness
-        .validate()
-        .map_err(|error| ConfigError::InvalidValue {
-            at: at.clone(),
-            reason: error.to_string(),
-        })?;
-    Ok(freshness)
+    Freshness::new(
+        max_age.unwrap_or(defaults.max_age_seconds),
+        max_future_skew.unwrap_or(defaults.max_future_skew_seconds),
+    )
+    .map_err(|error| ConfigError::InvalidValue {
+        at: at.clone(),
+        reason: error.to_string(),
+    })
 }
 
 fn parse_key(

@@ -8,7 +8,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use userhash::{Attributes, ClaimLayout, Identity, Scheme, Signer, Subject};
+use userhash::{Attributes, ClaimLayout, Identity, Scheme, Signer};
 
 use crate::config::{Environment, Resolved, Vendor, names};
 use crate::error::{ConfigError, Location};
@@ -22,6 +22,11 @@ pub enum VendorFailures {
     Report,
     /// Return the first failing vendor's error instead of a payload.
     Raise,
+}
+
+impl VendorFailures {
+    /// Every variant, in declaration order.
+    pub const ALL: [VendorFailures; 2] = [VendorFailures::Report, VendorFailures::Raise];
 }
 
 /// What a payload is asked for, beyond the identity and the platform.
@@ -248,16 +253,14 @@ impl VendorSigner {
 /// The attributes a JWT vendor has claims for; `expires_in` and `extra_claims` go to every JWT.
 fn attributes_for(layout: &ClaimLayout, attributes: &Attributes) -> Attributes {
     let keep = |has_claim: bool, value: &Option<String>| value.clone().filter(|_| has_claim);
-    Attributes {
-        name: keep(layout.name.is_some(), &attributes.name),
-        email_verified: attributes
-            .email_verified
-            .filter(|_| layout.email_verified.is_some()),
-        account_id: keep(layout.account_id.is_some(), &attributes.account_id),
-        nonce: keep(layout.nonce.is_some(), &attributes.nonce),
-        expires_in: attributes.expires_in,
-        extra_claims: attributes.extra_claims.clone(),
-    }
+    let mut kept = attributes.clone();
+    kept.name = keep(layout.name.is_some(), &attributes.name);
+    kept.email_verified = attributes
+        .email_verified
+        .filter(|_| layout.email_verified.is_some());
+    kept.account_id = keep(layout.account_id.is_some(), &attributes.account_id);
+    kept.nonce = keep(layout.nonce.is_some(), &attributes.nonce);
+    kept
 }
 
 /// The identity fields a hash's client must send with it: those the scheme signed. A JWT carries
@@ -266,15 +269,8 @@ fn signed_fields(scheme: &Scheme, identity: &Identity) -> (Option<String>, Optio
     if scheme.is_jwt() {
         return (None, None);
     }
-    let user_id = identity.user_id.clone();
-    let email = identity.email.clone();
-    match scheme.subject() {
-        Subject::UserId => (user_id, None),
-        Subject::Email => (None, email),
-        Subject::UserIdElseEmail if user_id.is_some() => (user_id, None),
-        Subject::UserIdElseEmail => (None, email),
-        Subject::UserIdAndEmail => (user_id, email),
-    }
+    let signed = scheme.subject().signed_part(identity);
+    (signed.user_id, signed.email)
 }
 
 /// The system clock in Unix seconds, read once per payload so every vendor has the same time.
@@ -719,13 +715,11 @@ keys.web = { env = "H" }
             .with_env("H", "h-secret");
         let signer = config.payload_signer("a", "b", &secrets).unwrap();
         let ada = Identity::from_user_id("42").with_email("ada@example.com");
-        let attributes = Attributes {
-            name: Some("Ada".into()),
-            email_verified: Some(true),
-            nonce: Some("n-1".into()),
-            expires_in: Some(600),
-            ..Attributes::default()
-        };
+        let attributes = Attributes::new()
+            .with_name("Ada")
+            .with_email_verified(true)
+            .with_nonce("n-1")
+            .with_expires_in(600);
         let payload = signer
             .payload(
                 &ada,
@@ -746,27 +740,21 @@ keys.web = { env = "H" }
                 signer.sign_with_at(&ada_identity(), &keep, AT).unwrap()
             }
         };
-        let intercom = only(Attributes {
-            name: Some("Ada".into()),
-            expires_in: Some(600),
-            ..Attributes::default()
-        });
+        let intercom = only(Attributes::new().with_name("Ada").with_expires_in(600));
         assert_eq!(
             payload.token("intercom"),
             Some(intercom("intercom-jwt", "i-secret", None).as_str())
         );
-        let zendesk = only(Attributes {
-            nonce: None,
-            ..attributes.clone()
-        });
+        let mut without_nonce = attributes.clone();
+        without_nonce.nonce = None;
+        let zendesk = only(without_nonce);
         assert_eq!(
             payload.token("zendesk"),
             Some(zendesk("zendesk", "z-secret", Some("app_1")).as_str())
         );
-        let pendo = only(Attributes {
-            email_verified: None,
-            ..attributes
-        });
+        let mut without_email_verified = attributes;
+        without_email_verified.email_verified = None;
+        let pendo = only(without_email_verified);
         assert_eq!(
             payload.token("pendo"),
             Some(pendo("pendo", "p-secret", None).as_str())

@@ -25,14 +25,14 @@ fn attributes(case: &Value) -> Attributes {
     if given.is_null() {
         return Attributes::default();
     }
-    Attributes {
-        name: text(given, "name"),
-        email_verified: given["email_verified"].as_bool(),
-        account_id: text(given, "account_id"),
-        nonce: text(given, "nonce"),
-        expires_in: given["expires_in"].as_u64(),
-        extra_claims: text(given, "extra_claims"),
-    }
+    let mut attributes = Attributes::new();
+    attributes.name = text(given, "name");
+    attributes.email_verified = given["email_verified"].as_bool();
+    attributes.account_id = text(given, "account_id");
+    attributes.nonce = text(given, "nonce");
+    attributes.expires_in = given["expires_in"].as_u64();
+    attributes.extra_claims = text(given, "extra_claims");
+    attributes
 }
 
 /// What the case's operation gives: the payload's JSON and completeness, or the keyring's labels.

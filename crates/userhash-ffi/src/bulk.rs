@@ -147,10 +147,7 @@ pub(crate) fn sign_to_text(
     batch: &PackedBatch<'_>,
     max_threads: u32,
 ) -> Result<String> {
-    let options = BatchOptions {
-        max_threads: usize::try_from(max_threads).unwrap_or(0),
-        at: None,
-    };
+    let options = BatchOptions::new(usize::try_from(max_threads).unwrap_or(0), None);
     let tokens = signer.sign_packed(batch, options)?;
     Ok(crate::lane::packed_text(tokens))
 }

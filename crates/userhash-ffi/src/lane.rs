@@ -215,14 +215,16 @@ impl Held {
         now: Option<u64>,
     ) -> Answer {
         let verified = self.verifier()?.verified(identity, token, label, now)?;
-        // Every field, by name: a field added to `Verified` fails this build until the lane
-        // carries it (and the protocol's version moves).
+        // Every field, by name. `Verified` is non-exhaustive outside the core, so the core's
+        // surface test is what fails when a field is added, pointing here: the lane carries it
+        // (and the protocol's version moves).
         let userhash::Verified {
             label,
             fingerprint,
             timestamp,
             claims,
             claimed_identity,
+            ..
         } = verified;
         let timestamp = timestamp.map(|time| time.to_string()).unwrap_or_default();
         let mut text = format!("{label}\n{fingerprint}\n{timestamp}\n");
@@ -284,10 +286,7 @@ impl Held {
         at: Option<u64>,
     ) -> Answer {
         let signer = &self.signer()?.inner;
-        let options = BatchOptions {
-            max_threads: usize::try_from(max_threads).unwrap_or(0),
-            at,
-        };
+        let options = BatchOptions::new(usize::try_from(max_threads).unwrap_or(0), at);
         let tokens = signer.sign_packed(&batch?, options)?;
         Ok(packed_text(tokens))
     }
@@ -329,6 +328,7 @@ pub(crate) fn packed_text(tokens: BatchTokens) -> String {
     let BatchTokens {
         lines: mut text,
         failures,
+        ..
     } = tokens;
     for failure in failures {
         let message = failure.error.to_string().replace(['\n', '\r'], " ");

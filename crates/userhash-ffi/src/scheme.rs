@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use userhash::presets::{Confidence as CoreConfidence, Preset as CorePreset};
 use userhash::{
-    Confidence as CoreConfidence, Encoding as CoreEncoding, KeyEncoding as CoreKeyEncoding,
-    Preset as CorePreset, Scheme as CoreScheme, Subject as CoreSubject,
-    TimestampPlacement as CoreTimestampPlacement,
+    Encoding as CoreEncoding, KeyEncoding as CoreKeyEncoding, Scheme as CoreScheme,
+    Subject as CoreSubject, TimestampPlacement as CoreTimestampPlacement,
 };
 
 use crate::Result;

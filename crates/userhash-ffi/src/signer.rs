@@ -48,14 +48,14 @@ pub struct Attributes {
 
 impl From<Attributes> for CoreAttributes {
     fn from(attributes: Attributes) -> CoreAttributes {
-        CoreAttributes {
-            name: attributes.name,
-            email_verified: attributes.email_verified,
-            account_id: attributes.account_id,
-            nonce: attributes.nonce,
-            expires_in: attributes.expires_in,
-            extra_claims: attributes.extra_claims,
-        }
+        let mut core = CoreAttributes::new();
+        core.name = attributes.name;
+        core.email_verified = attributes.email_verified;
+        core.account_id = attributes.account_id;
+        core.nonce = attributes.nonce;
+        core.expires_in = attributes.expires_in;
+        core.extra_claims = attributes.extra_claims;
+        core
     }
 }
 

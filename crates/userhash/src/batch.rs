@@ -27,6 +27,7 @@ pub const ABSENT_LENGTH: u32 = u32::MAX;
 
 /// Which identity fields each item of a packed batch carries, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchFields {
     /// One field per item: the user id.
     UserId,
@@ -37,6 +38,13 @@ pub enum BatchFields {
 }
 
 impl BatchFields {
+    /// Every variant, in declaration order.
+    pub const ALL: [BatchFields; 3] = [
+        BatchFields::UserId,
+        BatchFields::Email,
+        BatchFields::UserIdAndEmail,
+    ];
+
     /// Fields per item.
     pub const fn width(self) -> usize {
         match self {
@@ -290,6 +298,7 @@ fn malformed(reason: String) -> Error {
 
 /// One item of a batch that could not be signed: its index and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchFailure {
     /// The item's index in the batch.
     pub index: usize,
@@ -299,6 +308,7 @@ pub struct BatchFailure {
 
 /// A signed batch: one line per item and the items that failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct BatchTokens {
     /// One line per item, in order, each ending in `\n`: the item's token, or an empty line
     /// where the item failed. Tokens are ASCII and never contain `\n` or `!`.

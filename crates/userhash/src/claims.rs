@@ -23,6 +23,7 @@ pub type ClaimPath = &'static [&'static str];
 /// A JWT scheme signs every identity field it has a claim for (not only its
 /// [`Subject`](crate::Subject)); the subject says which of them must be present, exactly as for hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ClaimLayout {
     /// The claim holding the user id.
     pub user_id: ClaimPath,
@@ -80,17 +81,16 @@ impl ClaimLayout {
 ///
 /// let scheme = Scheme::by_name("pendo")?;
 /// let signer = Signer::new(scheme.clone(), &Secret::for_scheme(&scheme, "secret")?);
-/// let attributes = Attributes {
-///     nonce: Some("3f1c9a".into()),
-///     account_id: Some("acme".into()),
-///     extra_claims: Some(r#"{"visitor":{"role":"admin"}}"#.into()),
-///     ..Attributes::default()
-/// };
+/// let attributes = Attributes::new()
+///     .with_nonce("3f1c9a")
+///     .with_account_id("acme")
+///     .with_extra_claims(r#"{"visitor":{"role":"admin"}}"#);
 /// let jwt = signer.sign_with_at(&Identity::from_user_id("42"), &attributes, 1_700_000_000)?;
 /// assert_eq!(jwt.split('.').count(), 3);
 /// # Ok::<(), userhash::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Attributes {
     /// The user's display name.
     pub name: Option<String>,
@@ -109,6 +109,53 @@ pub struct Attributes {
 }
 
 impl Attributes {
+    /// No attributes (the same as [`Attributes::default`]).
+    pub fn new() -> Attributes {
+        Attributes::default()
+    }
+
+    /// These attributes with the display name set.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Attributes {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// These attributes saying whether the app has verified the email.
+    #[must_use]
+    pub fn with_email_verified(mut self, email_verified: bool) -> Attributes {
+        self.email_verified = Some(email_verified);
+        self
+    }
+
+    /// These attributes with the account (company) set.
+    #[must_use]
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Attributes {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// These attributes with a single-use nonce.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Attributes {
+        self.nonce = Some(nonce.into());
+        self
+    }
+
+    /// These attributes with the seconds from issue to expiry.
+    #[must_use]
+    pub fn with_expires_in(mut self, seconds: u64) -> Attributes {
+        self.expires_in = Some(seconds);
+        self
+    }
+
+    /// These attributes with more claims: the text of one JSON object.
+    #[must_use]
+    pub fn with_extra_claims(mut self, json_object: impl Into<String>) -> Attributes {
+        self.extra_claims = Some(json_object.into());
+        self
+    }
+
     /// True when no attribute is set.
     pub fn is_empty(&self) -> bool {
         *self == Attributes::default()

@@ -15,6 +15,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// An identity field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Field {
     /// The application's stable user identifier.
     UserId,
@@ -23,6 +24,9 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every variant, in declaration order.
+    pub const ALL: [Field; 2] = [Field::UserId, Field::Email];
+
     /// The field's name as the vendors' docs and the vectors spell it: `user_id` or `email`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +44,7 @@ impl fmt::Display for Field {
 
 /// Why a token could not be decoded. Carried by [`Error::MalformedToken`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenDefect {
     /// The token is the empty string.
     Empty,
@@ -66,6 +71,21 @@ pub enum TokenDefect {
 }
 
 impl TokenDefect {
+    /// Every variant, in declaration order.
+    pub const ALL: [TokenDefect; 11] = [
+        TokenDefect::Empty,
+        TokenDefect::TooLong,
+        TokenDefect::WrongLength,
+        TokenDefect::UppercaseHex,
+        TokenDefect::NotHex,
+        TokenDefect::NotBase64,
+        TokenDefect::NotDecimalTimestamp,
+        TokenDefect::TimestampOverflow,
+        TokenDefect::NotJwt,
+        TokenDefect::NotBase64Url,
+        TokenDefect::NotJsonObject,
+    ];
+
     /// A short phrase describing the defect, without any of the token's characters.
     pub const fn describe(self) -> &'static str {
         match self {
@@ -104,6 +124,7 @@ impl fmt::Display for TokenDefect {
 /// (identity, timestamp), and *rejections* of a token by a verifier
 /// ([`Error::is_rejection`]). None of them ever holds secret material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// No preset has this name.
     #[error(

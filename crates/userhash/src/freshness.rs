@@ -35,6 +35,7 @@ pub const MAX_FUTURE_SKEW_CEILING_SECONDS: u64 = 60 * 60;
 /// over the ceilings ([`Freshness::validate`]). [`Freshness::new`] and [`Freshness::from_signed`]
 /// check at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Freshness {
     /// The largest accepted age in seconds (an age equal to it is accepted), at most
     /// [`MAX_AGE_CEILING_SECONDS`]. For JWTs it is also the longest accepted validity period:

@@ -10,6 +10,7 @@ use crate::verifier::Verifier;
 /// The documented rollout is `Off` → `Report` → `Enforce`: ship clients that send hashes, watch
 /// the report counts until old app versions have faded, then enforce. Going back is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Enforcement {
     /// Verification does not run; every request is allowed.
     Off,
@@ -21,6 +22,7 @@ pub enum Enforcement {
 
 /// What the gate found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The token is genuine for this identity.
     Verified,
@@ -36,8 +38,25 @@ pub enum Outcome {
     NotChecked,
 }
 
+impl Enforcement {
+    /// Every variant, in declaration order.
+    pub const ALL: [Enforcement; 3] = [Enforcement::Off, Enforcement::Report, Enforcement::Enforce];
+}
+
+impl Outcome {
+    /// Every variant, in declaration order.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Verified,
+        Outcome::Missing,
+        Outcome::Invalid,
+        Outcome::Unidentified,
+        Outcome::NotChecked,
+    ];
+}
+
 /// The gate's answer for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Decision {
     /// Whether to let the request through.
     pub allowed: bool,

@@ -25,6 +25,7 @@ pub const MAX_IDENTIFIER_BYTES: usize = 1024;
 /// assert!(Identity::default().is_unidentified());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Identity {
     /// The application's stable identifier for the user.
     pub user_id: Option<String>,

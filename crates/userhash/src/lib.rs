@@ -34,6 +34,8 @@ mod verifier;
 // 8. What is built on verification: the rollout gate and the diagnosis.
 mod explain;
 mod gate;
+// What other crates mirror, checked (tests only).
+mod surface;
 
 pub use batch::{ABSENT_LENGTH, BatchFailure, BatchFields, BatchTokens, PackedBatch};
 pub use claims::{Attributes, ClaimLayout, ClaimPath, DEFAULT_JWT_LIFETIME_SECONDS};
@@ -48,9 +50,7 @@ pub use identity::{Identity, MAX_IDENTIFIER_BYTES};
 pub use jwt::MAX_JWT_LEN;
 pub use keyring::Keyring;
 pub use label::MAX_LABEL_LEN;
-pub use mac::{MAC_LEN, hmac_sha256};
 pub use parts::{Encoding, KeyEncoding, Subject, TimestampPlacement};
-pub use presets::{Confidence, Preset};
 pub use scheme::{CUSTOM_SCHEME_NAME, Scheme};
 pub use secret::Secret;
 pub use signer::{BatchOptions, Signer};

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
 /// The length of an HMAC-SHA256 tag in bytes.
-pub const MAC_LEN: usize = 32;
+pub(crate) const MAC_LEN: usize = 32;
 
 const BLOCK_LEN: usize = 64;
 /// Bytes at the end of SHA-256's last block that hold the message length in bits.
@@ -127,20 +127,6 @@ impl Drop for MacKey {
     }
 }
 
-/// HMAC-SHA256 of `message` under `key`: the raw primitive every scheme is built on.
-///
-/// ```
-/// // The known answer from VENDORS.md.
-/// let tag = userhash::hmac_sha256(b"secret", b"Message");
-/// assert_eq!(
-///     hex::encode(tag),
-///     "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597"
-/// );
-/// ```
-pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; MAC_LEN] {
-    MacKey::new(key).mac(&[message])
-}
-
 /// A SHA-256 computation resumed from a state that has already absorbed `absorbed` bytes.
 struct Stream {
     state: [u32; 8],
@@ -195,6 +181,11 @@ mod tests {
     use hmac::{KeyInit, Mac};
     use proptest::prelude::*;
 
+    /// HMAC-SHA256 of `message` under `key` through the precomputed key state.
+    fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; MAC_LEN] {
+        MacKey::new(key).mac(&[message])
+    }
+
     fn reference(key: &[u8], message: &[u8]) -> [u8; MAC_LEN] {
         let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
@@ -225,6 +216,58 @@ mod tests {
     fn split_parts_equal_the_joined_message() {
         let key = MacKey::new(b"k");
         assert_eq!(key.mac(&[b"ab", b"", b"cd"]), key.mac(&[b"abcd"]));
+    }
+
+    // Project Wycheproof's HMAC-SHA256 vectors (`testdata/wycheproof/`). Groups with a 128-bit
+    // tag test truncated-tag verification: a tag is valid when it equals the first 16 bytes of
+    // the MAC. userhash's own tokens always carry the full 32 bytes, so the truncation is done
+    // here, by the test, with a comparison of the prefix that folds every difference.
+
+    /// True when `tag` is exactly the first `tag_bytes` bytes of `mac`.
+    fn prefix_matches(mac: &[u8; 32], tag: &[u8], tag_bytes: usize) -> bool {
+        tag.len() == tag_bytes
+            && mac.get(..tag_bytes).is_some_and(|prefix| {
+                // Fold all differences so the comparison does not stop at the first one.
+                prefix
+                    .iter()
+                    .zip(tag)
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+            })
+    }
+
+    #[test]
+    fn wycheproof_all_174_cases() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/wycheproof/hmac_sha256_test.json");
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut counted = 0;
+        let (mut valid, mut invalid) = (0, 0);
+        for group in doc["testGroups"].as_array().unwrap() {
+            let tag_bytes = usize::try_from(group["tagSize"].as_u64().unwrap() / 8).unwrap();
+            for case in group["tests"].as_array().unwrap() {
+                let key = hex::decode(case["key"].as_str().unwrap()).unwrap();
+                let msg = hex::decode(case["msg"].as_str().unwrap()).unwrap();
+                let tag = hex::decode(case["tag"].as_str().unwrap()).unwrap();
+                let accepted = prefix_matches(&hmac_sha256(&key, &msg), &tag, tag_bytes);
+                let expected = case["result"].as_str().unwrap() == "valid";
+                assert_eq!(
+                    accepted, expected,
+                    "tcId {} ({})",
+                    case["tcId"], case["comment"]
+                );
+                if expected {
+                    valid += 1
+                } else {
+                    invalid += 1
+                }
+                counted += 1;
+            }
+        }
+        assert_eq!(counted, doc["numberOfTests"].as_u64().unwrap());
+        assert_eq!(counted, 174);
+        assert!(valid > 0 && invalid > 0);
     }
 
     proptest! {

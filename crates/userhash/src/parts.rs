@@ -10,6 +10,7 @@ use crate::identity::{Identity, check_identifier};
 
 /// Which identity fields form the signed message, and how they are joined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Subject {
     /// The user id alone; an email, if any, is ignored.
     UserId,
@@ -23,6 +24,7 @@ pub enum Subject {
 
 /// How the secret string from the vendor's dashboard becomes HMAC key bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyEncoding {
     /// The UTF-8 bytes of the secret as written — what almost every vendor does, even when the
     /// secret looks like hex.
@@ -33,6 +35,7 @@ pub enum KeyEncoding {
 
 /// How the 32-byte MAC is written in the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Encoding {
     /// 64 lower-case hex digits.
     Hex,
@@ -45,6 +48,7 @@ pub enum Encoding {
 
 /// Whether, and how, a token carries the time it was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TimestampPlacement {
     /// No timestamp: a token is valid for as long as its key is.
     None,
@@ -53,10 +57,49 @@ pub enum TimestampPlacement {
     Suffix,
 }
 
+impl Subject {
+    /// Every variant, in declaration order.
+    pub const ALL: [Subject; 4] = [
+        Subject::UserId,
+        Subject::Email,
+        Subject::UserIdElseEmail,
+        Subject::UserIdAndEmail,
+    ];
+}
+
+impl KeyEncoding {
+    /// Every variant, in declaration order.
+    pub const ALL: [KeyEncoding; 2] = [KeyEncoding::Utf8, KeyEncoding::Hex];
+}
+
+impl Encoding {
+    /// Every variant, in declaration order.
+    pub const ALL: [Encoding; 3] = [Encoding::Hex, Encoding::Base64, Encoding::Jwt];
+}
+
+impl TimestampPlacement {
+    /// Every variant, in declaration order.
+    pub const ALL: [TimestampPlacement; 2] = [TimestampPlacement::None, TimestampPlacement::Suffix];
+}
+
 /// The character between the subject and the timestamp, and between the MAC and the timestamp.
 pub(crate) const TIMESTAMP_SEPARATOR: char = '-';
 
 impl Subject {
+    /// The part of `identity` this subject signs, unchecked: the fields it does not sign left
+    /// out (with both fields, [`Subject::UserIdElseEmail`] signs the user id alone). What a
+    /// hash's client must send beside it.
+    pub fn signed_part(self, identity: &Identity) -> Identity {
+        let (user_id, email) = (identity.user_id.clone(), identity.email.clone());
+        match self {
+            Subject::UserId => Identity::new(user_id, None),
+            Subject::Email => Identity::new(None, email),
+            Subject::UserIdElseEmail if user_id.is_some() => Identity::new(user_id, None),
+            Subject::UserIdElseEmail => Identity::new(None, email),
+            Subject::UserIdAndEmail => Identity::new(user_id, email),
+        }
+    }
+
     /// The identifier text(s) this subject signs for `identity`, in signing order, each checked
     /// ([`check_identifier`]): where a hash scheme's identity enters, checked once. `scheme` names
     /// the scheme in a [`Error::MissingField`].

@@ -9,6 +9,7 @@ use crate::parts::{Encoding, KeyEncoding, Subject, TimestampPlacement};
 
 /// How sure userhash is that a preset matches what the vendor's servers check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Confidence {
     /// Every part is stated by the vendor's own docs or sample code.
     Confirmed,
@@ -20,6 +21,13 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    /// Every variant, in declaration order.
+    pub const ALL: [Confidence; 3] = [
+        Confidence::Confirmed,
+        Confidence::PartlyInferred,
+        Confidence::Inferred,
+    ];
+
     /// `confirmed`, `partly-inferred` or `inferred`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +40,7 @@ impl Confidence {
 
 /// One vendor's identity-hash rule, as documented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Preset {
     /// The name used by [`Scheme::by_name`](crate::Scheme::by_name), the CLI and the vectors.
     pub name: &'static str,

@@ -22,12 +22,21 @@ const TYPICAL_LINE_BYTES: usize = 65;
 
 /// How a packed batch is signed: the threads it may use and the time its tokens carry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchOptions {
     /// The most signing threads (0: one per core). A caller that overlaps its own work with the
     /// call leaves itself a core this way.
     pub max_threads: usize,
     /// The time every token carries, for schemes with one; `None` reads the clock once.
     pub at: Option<u64>,
+}
+
+impl BatchOptions {
+    /// At most `max_threads` signing threads (0: one per core), every token carrying the time
+    /// `at` (`None`: the clock, read once).
+    pub fn new(max_threads: usize, at: Option<u64>) -> BatchOptions {
+        BatchOptions { max_threads, at }
+    }
 }
 
 /// Signs identities under one scheme with one key.

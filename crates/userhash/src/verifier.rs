@@ -19,6 +19,7 @@ use crate::token::parse_token;
 
 /// A successful verification: which key made the token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Verified {
     /// The label of the key that matched (e.g. `ios`, or `previous` during a rotation).
     pub label: String,

@@ -93,13 +93,11 @@ impl Row<'_> {
                 signed("max_future_skew").unwrap_or(300),
             )?
         } else {
-            Freshness {
-                max_age_seconds: self.number("max_age").unwrap_or(DEFAULT_MAX_AGE_SECONDS),
-                max_future_skew_seconds: self
-                    .number("max_future_skew")
+            Freshness::new(
+                self.number("max_age").unwrap_or(DEFAULT_MAX_AGE_SECONDS),
+                self.number("max_future_skew")
                     .unwrap_or(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
-                require_exp: true,
-            }
+            )?
         };
         Verifier::with_freshness(keyring, freshness)
     }

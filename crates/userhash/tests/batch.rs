@@ -42,9 +42,7 @@ fn a_batch_carries_one_time_and_signs_as_sign_at() {
     let (data, lengths) = pack(&items);
     let batch = PackedBatch::from_lengths(BatchFields::UserIdAndEmail, &data, &lengths).unwrap();
     let at = Some(1_741_761_604);
-    let tokens = jimo
-        .sign_packed(&batch, BatchOptions { max_threads: 0, at })
-        .unwrap();
+    let tokens = jimo.sign_packed(&batch, BatchOptions::new(0, at)).unwrap();
     assert!(tokens.failures.is_empty());
     for (id, line) in ids.iter().zip(tokens.lines.lines()) {
         assert_eq!(
@@ -64,7 +62,7 @@ fn a_batch_carries_one_time_and_signs_as_sign_at() {
     // A time for a scheme without one is refused, as `sign_at` refuses it.
     let intercom = signer("intercom");
     let error = intercom
-        .sign_packed(&batch, BatchOptions { max_threads: 0, at })
+        .sign_packed(&batch, BatchOptions::new(0, at))
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::TimestampNotApplicable);
     assert_eq!(intercom.batch_time(None), Ok(None));
@@ -119,13 +117,7 @@ fn large_batches_keep_order_on_every_thread_count() {
         .collect();
     for max_threads in [1, 2, 3, 0, usize::MAX] {
         let tokens = intercom
-            .sign_packed(
-                &batch,
-                BatchOptions {
-                    max_threads,
-                    at: None,
-                },
-            )
+            .sign_packed(&batch, BatchOptions::new(max_threads, None))
             .unwrap();
         let mut got: Vec<_> = tokens.lines.lines().map(|l| Ok(l.to_owned())).collect();
         for failure in &tokens.failures {

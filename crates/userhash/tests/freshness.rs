@@ -15,10 +15,9 @@ fn verifier(freshness: Freshness) -> Result<Verifier, userhash::Error> {
 
 #[test]
 fn a_wrapped_negative_or_oversized_window_is_refused() {
-    let wrapped = Freshness {
-        max_age_seconds: u64::MAX, // what `(-1L).toULong()` made of a Java -1
-        ..Freshness::default()
-    };
+    // A policy's fields stay public, so a value over a ceiling can still be written into one.
+    let mut wrapped = Freshness::default();
+    wrapped.max_age_seconds = u64::MAX; // what `(-1L).toULong()` made of a Java -1
     let error = verifier(wrapped).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidFreshness);
     assert!(error.to_string().contains("max_age_seconds"), "{error}");

@@ -20,10 +20,9 @@ fn jwt_presets() -> Vec<Scheme> {
 /// What every JWT preset needs to sign a plain identity.
 fn required(scheme: &Scheme) -> Attributes {
     let layout = scheme.claim_layout().unwrap();
-    Attributes {
-        nonce: layout.nonce_required.then(|| "n-1".to_owned()),
-        ..Attributes::default()
-    }
+    let mut attributes = Attributes::new();
+    attributes.nonce = layout.nonce_required.then(|| "n-1".to_owned());
+    attributes
 }
 
 fn keyring(scheme: &Scheme) -> Keyring {
@@ -189,14 +188,12 @@ fn explain_names_another_platforms_key() {
 fn attributes_reach_their_claims_and_extra_claims_merge() {
     let scheme = Scheme::by_name("pendo").unwrap();
     let signer = keyring(&scheme).signer("web").unwrap();
-    let attributes = Attributes {
-        name: Some("Ada".into()),
-        account_id: Some("acme".into()),
-        nonce: Some("n-1".into()),
-        expires_in: Some(60),
-        extra_claims: Some(r#"{"visitor":{"role":"admin"},"account":{"plan":"pro"}}"#.into()),
-        ..Attributes::default()
-    };
+    let attributes = Attributes::new()
+        .with_name("Ada")
+        .with_account_id("acme")
+        .with_nonce("n-1")
+        .with_expires_in(60)
+        .with_extra_claims(r#"{"visitor":{"role":"admin"},"account":{"plan":"pro"}}"#);
     let token = signer
         .sign_with_at(&Identity::from_user_id("42"), &attributes, T)
         .unwrap();
@@ -229,10 +226,7 @@ fn extra_claims_cannot_write_an_identity_claim_even_when_it_is_absent() {
     let scheme = Scheme::parse("subject=user_id_else_email,output=jwt").unwrap();
     let signer = keyring(&scheme).signer("web").unwrap();
     for extra in [r#"{"sub":1}"#, r#"{"sub":"admin"}"#, r#"{"nonce":"n"}"#] {
-        let attributes = Attributes {
-            extra_claims: Some(extra.to_owned()),
-            ..Attributes::default()
-        };
+        let attributes = Attributes::new().with_extra_claims(extra);
         let error = signer
             .sign_with_at(&Identity::from_email("a@example.com"), &attributes, T)
             .unwrap_err();

@@ -65,13 +65,13 @@ fn sign_jwt(
     identity: &Identity,
     at: u64,
 ) -> Result<String, userhash::Error> {
-    let attributes = Attributes {
-        nonce: scheme
-            .claim_layout()
-            .is_some_and(|layout| layout.nonce_required)
-            .then(|| "n-1".to_owned()),
-        ..Attributes::default()
-    };
+    let mut attributes = Attributes::new();
+    if scheme
+        .claim_layout()
+        .is_some_and(|layout| layout.nonce_required)
+    {
+        attributes = attributes.with_nonce("n-1");
+    }
     signer.sign_with_at(identity, &attributes, at)
 }
 

@@ -70,9 +70,10 @@ fn forbidden() -> Vec<String> {
 
 /// A secret as the scheme wants it typed into a dashboard: text, or hex for hex-key schemes.
 fn typed(scheme: &Scheme, secret: &str) -> String {
-    match scheme.key_encoding() {
-        KeyEncoding::Utf8 => secret.to_owned(),
-        KeyEncoding::Hex => hex::encode(secret),
+    if scheme.key_encoding() == KeyEncoding::Hex {
+        hex::encode(secret)
+    } else {
+        secret.to_owned()
     }
 }
 

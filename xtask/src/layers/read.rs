@@ -35,6 +35,8 @@ pub struct Module {
     pub reexports: BTreeMap<String, Vec<String>>,
     /// Lines of the file outside `#[cfg(test)]` items.
     pub lines: usize,
+    /// The whole file is test code (`#![cfg(test)]`).
+    pub test_only: bool,
 }
 
 /// Every module file under `src`, by module path.
@@ -83,6 +85,15 @@ fn module_path(relative: &Path) -> ModPath {
 /// Reads one module's text.
 pub fn read_module(file: &Path, path: &[String], text: &str) -> anyhow::Result<Module> {
     let parsed = syn::parse_file(text)?;
+    if is_test_only(&parsed.attrs) {
+        return Ok(Module {
+            file: file.to_path_buf(),
+            imports: Vec::new(),
+            reexports: BTreeMap::new(),
+            lines: 0,
+            test_only: true,
+        });
+    }
     let children = parsed
         .items
         .iter()
@@ -106,6 +117,7 @@ pub fn read_module(file: &Path, path: &[String], text: &str) -> anyhow::Result<M
         imports: reader.imports,
         reexports: reader.reexports,
         lines: text.lines().count().saturating_sub(reader.test_lines),
+        test_only: false,
     })
 }
 

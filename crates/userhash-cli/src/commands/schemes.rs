@@ -87,5 +87,7 @@ fn plain_subject(subject: Subject) -> &'static str {
         Subject::Email => "the email",
         Subject::UserIdElseEmail => "the user id, else the email",
         Subject::UserIdAndEmail => "user id + email concatenated (whichever are present)",
+        // A subject newer than this command's words: its spec says what it signs.
+        _ => "the fields its spec names",
     }
 }

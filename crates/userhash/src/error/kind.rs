@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The variant of an [`Error`](crate::Error) without its data: a stable code for programs, tests and vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// See [`Error::UnknownScheme`](crate::Error::UnknownScheme).
     UnknownScheme,

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A known mistake, most common first (the order ranks findings with equally many mistakes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Cause {
     /// Made with another label's key: another platform's secret, or the test workspace's.
     WrongKey,

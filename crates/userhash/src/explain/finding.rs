@@ -4,6 +4,7 @@ use super::cause::Cause;
 
 /// One mistake that, with the others of its hypothesis, reproduces the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// The mistake.
     pub cause: Cause,
