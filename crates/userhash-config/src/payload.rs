@@ -136,6 +136,13 @@ impl PayloadSigner {
         &self.platforms
     }
 
+    /// The error [`Payload::entry`] gives for `vendor` on any payload of this signer, which has
+    /// no such vendor: for a binding that keeps a payload as data and asks only when a lookup
+    /// misses.
+    pub fn unknown_vendor(&self, vendor: &str) -> ConfigError {
+        unknown_vendor(&self.at, vendor, self.vendors())
+    }
+
     /// Every vendor's token for `identity` on `platform`.
     ///
     /// Each vendor signs with its key for the platform — the key labelled `platform`, or the
@@ -273,6 +280,19 @@ fn signed_fields(scheme: &Scheme, identity: &Identity) -> (Option<String>, Optio
     (signed.user_id, signed.email)
 }
 
+/// The error of a lookup of `vendor` among `known`, the vendors of the environment at `at`.
+fn unknown_vendor<'a>(
+    at: &Location,
+    vendor: &str,
+    known: impl Iterator<Item = &'a str>,
+) -> ConfigError {
+    ConfigError::UnknownVendor {
+        at: at.clone(),
+        vendor: Some(vendor.to_owned()),
+        known: names(known),
+    }
+}
+
 /// The system clock in Unix seconds, read once per payload so every vendor has the same time.
 fn unix_now() -> Result<u64, userhash::Error> {
     SystemTime::now()
@@ -328,10 +348,12 @@ impl Payload {
     /// # Errors
     /// [`ConfigError::UnknownVendor`].
     pub fn entry(&self, vendor: &str) -> Result<&PayloadEntry, ConfigError> {
-        self.get(vendor).ok_or_else(|| ConfigError::UnknownVendor {
-            at: self.at.clone(),
-            vendor: Some(vendor.to_owned()),
-            known: names(self.entries.iter().map(PayloadEntry::vendor)),
+        self.get(vendor).ok_or_else(|| {
+            unknown_vendor(
+                &self.at,
+                vendor,
+                self.entries.iter().map(PayloadEntry::vendor),
+            )
         })
     }
 
@@ -427,20 +449,34 @@ impl PayloadEntry {
 /// `\u00XX`, everything else as UTF-8 — what serde_json and Python's `json.dumps(...,
 /// ensure_ascii=False)` write, so the payload is one byte string everywhere.
 fn write_string(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+    // Runs that need no escape are copied whole (a JWT is one run); every byte escaped is ASCII,
+    // so each run ends on a character boundary.
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[run..at]);
+        run = at + 1;
+        if escaped.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escaped);
         }
     }
+    out.push_str(&text[run..]);
     out.push('"');
 }
 
@@ -621,6 +657,11 @@ keys.website = { env = "CRISP" }
                 .to_string()
                 .contains("\"intercom\", \"zendesk\", \"crisp\""),
             "{unknown}"
+        );
+        // The signer names the same error without a payload at hand.
+        assert_eq!(
+            signer.unknown_vendor("pylon").to_string(),
+            unknown.to_string()
         );
         assert!(
             payload
