@@ -1,6 +1,7 @@
 //! The fast lane's face to the JVM: JNI functions over the same lane operations as the C symbols
 //! (`lane.rs`), behind the Kotlin binding's `Signer.sign`, `signMany`, `Verifier.verify` /
-//! `verifyAt` and `Gate.check` / `checkAt` (bindings/kotlin/userhash/src/main/kotlin/dev/userhash/Lane.kt).
+//! `verifyAt`, `Gate.check` / `checkAt` and `PayloadSigner.payload`
+//! (bindings/kotlin/userhash/src/main/kotlin/dev/userhash/Lane.kt).
 //!
 //! Why JNI: uniffi's Kotlin bindings call through JNA, tens of microseconds a call, where the
 //! HMAC takes well under one; a JNI call costs tens of nanoseconds, reads the `String` arguments
@@ -277,6 +278,123 @@ unsafe extern "system" fn sign_packed(
     unsafe { jni_call(env, body) }
 }
 
+/// A text argument read as an owned string (`None` for null); `Ok(Err(..))` is the lane's
+/// `not_utf8` failure, `Err(())` a JVM failure (an exception is pending).
+fn read_owned(
+    env: &Env,
+    string: jstring,
+    units: &mut Vec<u16>,
+    what: &str,
+) -> Result<Result<Option<String>, Failure>, ()> {
+    let mut slot = None;
+    Ok(read_into(env, string, units, &mut slot, what)?.map(|()| slot))
+}
+
+/// `Lane.payload(handle, userId, email, platform, name, accountId, nonce, extraClaims,
+/// emailVerified, expiresIn, hasExpiresIn, at, hasAt, failures)`: the lane's payload text, as
+/// UTF-8 bytes (the arguments as `userhash_lane_payload` takes them).
+///
+/// # Safety
+/// Only the JVM calls this, as the private native `dev.userhash.Lane.payload`.
+#[allow(clippy::too_many_arguments)]
+unsafe extern "system" fn payload(
+    env: *mut JNIEnv,
+    _class: jclass,
+    handle: jlong,
+    user_id: jstring,
+    email: jstring,
+    platform: jstring,
+    name: jstring,
+    account_id: jstring,
+    nonce: jstring,
+    extra_claims: jstring,
+    email_verified: jint,
+    expires_in: jlong,
+    has_expires_in: jboolean,
+    at: jlong,
+    has_at: jboolean,
+    failures: jint,
+) -> jbyteArray {
+    let body = |env: &Env| {
+        let strings = [
+            user_id,
+            email,
+            platform,
+            name,
+            account_id,
+            nonce,
+            extra_claims,
+        ];
+        let what = [
+            "user_id",
+            "email",
+            "platform",
+            "name",
+            "account_id",
+            "nonce",
+            "extra_claims",
+        ];
+        let mut units = Vec::new();
+        let mut texts = Vec::with_capacity(strings.len());
+        for (string, what) in strings.into_iter().zip(what) {
+            match read_owned(env, string, &mut units, what) {
+                Ok(text) => texts.push(text),
+                Err(()) => return ptr::null_mut(),
+            }
+        }
+        let mut texts = texts.into_iter();
+        let mut next = || texts.next().unwrap_or(Ok(None));
+        let answer = (|| {
+            let identity = userhash::Identity::new(next()?, next()?);
+            let platform = next()?.unwrap_or_default();
+            let attributes = lane::abi::attributes(
+                next()?,
+                next()?,
+                next()?,
+                next()?,
+                u32::try_from(email_verified).unwrap_or(u32::MAX),
+                expires_in as u64,
+                u32::from(has_expires_in),
+            )?;
+            let options = lane::abi::payload_options(
+                attributes,
+                has_at.then_some(at as u64),
+                u32::try_from(failures).unwrap_or(u32::MAX),
+            )?;
+            held(handle)?.payload(&identity, &platform, &options)
+        })();
+        env.byte_array(lane::text(answer).as_bytes())
+            .unwrap_or(ptr::null_mut())
+    };
+    // SAFETY: the JVM's own environment for this call.
+    unsafe { jni_call(env, body) }
+}
+
+/// `Lane.payloadUnknownVendor(handle, vendor)`: the failure text a payload's `entry(vendor)`
+/// raises, as UTF-8 bytes.
+///
+/// # Safety
+/// Only the JVM calls this, as the private native `dev.userhash.Lane.payloadUnknownVendor`.
+unsafe extern "system" fn payload_unknown_vendor(
+    env: *mut JNIEnv,
+    _class: jclass,
+    handle: jlong,
+    vendor: jstring,
+) -> jbyteArray {
+    let body = |env: &Env| {
+        let Ok(vendor) = read_owned(env, vendor, &mut Vec::new(), "vendor") else {
+            return ptr::null_mut();
+        };
+        let answer = vendor.and_then(|vendor| {
+            held(handle)?.payload_unknown_vendor(vendor.as_deref().unwrap_or_default())
+        });
+        env.byte_array(lane::text(answer).as_bytes())
+            .unwrap_or(ptr::null_mut())
+    };
+    // SAFETY: the JVM's own environment for this call.
+    unsafe { jni_call(env, body) }
+}
+
 /// `Lane.generatedCalls()`: the lane's count of generated calls, for the guard tests.
 extern "system" fn generated_calls(_env: *mut JNIEnv, _class: jclass) -> jlong {
     lane::generated_calls() as jlong
@@ -300,7 +418,7 @@ extern "system" fn version(_env: *mut JNIEnv, _class: jclass) -> jint {
 const CLASS: &CStr = c"dev/userhash/Lane";
 
 /// The native methods of [`CLASS`]: name, JNI signature, function.
-fn natives() -> [(&'static CStr, &'static CStr, *mut c_void); 7] {
+fn natives() -> [(&'static CStr, &'static CStr, *mut c_void); 9] {
     [
         (
             c"sign",
@@ -321,6 +439,16 @@ fn natives() -> [(&'static CStr, &'static CStr, *mut c_void); 7] {
             c"signPacked",
             c"(JILjava/nio/ByteBuffer;ILjava/nio/ByteBuffer;I)[B",
             sign_packed as *mut c_void,
+        ),
+        (
+            c"payload",
+            c"(JLjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;IJZJZI)[B",
+            payload as *mut c_void,
+        ),
+        (
+            c"payloadUnknownVendor",
+            c"(JLjava/lang/String;)[B",
+            payload_unknown_vendor as *mut c_void,
         ),
         (c"generatedCalls", c"()J", generated_calls as *mut c_void),
         (c"release", c"(J)V", release as *mut c_void),

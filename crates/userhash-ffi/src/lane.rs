@@ -1,5 +1,6 @@
 //! The fast lane: the project's own small, versioned native interface for the hot calls —
-//! sign, the packed batch, verify and the gate check — beside uniffi's generated one.
+//! sign, the packed batch, verify, the gate check and the payload — beside uniffi's generated
+//! one.
 //!
 //! Why it exists: a generated uniffi call converts every argument and result one value at a time
 //! in the foreign language (tens of microseconds through Kotlin's JNA, several in Python), where
@@ -7,9 +8,9 @@
 //! passes the gate) go through this lane instead; everything else stays generated.
 //!
 //! What it owns, so that no language reads uniffi's private internals:
-//! - **Handles**: `lane_handle()`, a uniffi method of `Signer`, `Verifier` and `Gate` (one
-//!   generated call per object, once), returns a handle to the same Rust object that this lane
-//!   owns; [`release`] frees it. The handle names its kind, and a call given a handle of another
+//! - **Handles**: `lane_handle()`, a uniffi method of `Signer`, `Verifier`, `Gate` and
+//!   `PayloadSigner` (one generated call per object, once), returns a handle to the same Rust
+//!   object that this lane owns; `userhash_lane_release` frees it. The handle names its kind, and a call given a handle of another
 //!   kind fails with a code instead of reading the wrong object.
 //! - **Results as text** (protocol version [`LANE_VERSION`]): every call answers one UTF-8 text.
 //!   A failure is `!<code> <message>`, with the stable snake_case code of every binding's error
@@ -25,6 +26,10 @@
 //!   snake_case name, an empty line none), and a *field* is text that may hold anything (a
 //!   user id from a JWT's claims, JSON, an echoed key id): `-\n` for none, or its UTF-8 byte
 //!   length in decimal, `\n`, and the bytes;
+//!   - payload: `complete \n count \n`, then the fields JSON (what `Payload::to_json` returns)
+//!     and platform, then per vendor, in the config's order, the fields vendor, scheme, payload
+//!     key, token, user id, email, error code and error message (each entry's `PayloadEntry`);
+//!   - the unknown-vendor error of a payload signer's payloads: always a failure;
 //!   - packed batch: the core's token lines, one per item, then `!<index> <code> <message>` per
 //!     failed item (no newline in the message).
 //!
@@ -40,11 +45,27 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use userhash::{BatchFields, BatchOptions, BatchTokens, Error as CoreError, Field, PackedBatch};
+use userhash_config::{ConfigError, PayloadOptions};
 
-use crate::{Decision, Enforcement, ErrorCode, Gate, Outcome, Signer, Verifier};
+use crate::{
+    Decision, Enforcement, ErrorCode, Gate, Outcome, PayloadEntry, PayloadSigner, Signer, Verifier,
+};
 
-/// The version of the lane's symbols and texts; a binding checks it once when it loads.
-pub const LANE_VERSION: u32 = 1;
+/// The version of the lane's symbols and texts; a binding checks it once when it loads and
+/// refuses a library of any other version (each binding ships with its own library, so a
+/// mismatch is a stale copy, never a supported combination).
+///
+/// Every change to the lane — a new call, a changed text, argument or JNI signature — takes the
+/// next number and a line below, in the commit that makes it, with the bindings' constants
+/// (`_lane.py`, `Lane.kt`, `UserHash+Lane.swift`). Two branches that each add a call both
+/// write the next number: the one that lands second meets the conflict on this line when it
+/// rebases, and takes the number after.
+///
+/// 1. sign, the packed batch (lengths and lines layouts; its bytes are
+///    testdata/vectors/packed/lane-v1.json), the batch time, verify, the gate check.
+/// 2. the payload (`userhash_lane_payload`, JNI `Lane.payload`) and its unknown-vendor error;
+///    a small call's answer that holds a NUL is `?`, fetched whole with `userhash_lane_answer`.
+pub const LANE_VERSION: u32 = 2;
 
 /// Marks a failure: the first byte of a failed call's text, and of each failure line of a batch.
 const FAILURE_MARK: char = '!';
@@ -73,6 +94,8 @@ pub(crate) enum Held {
     Verifier(Arc<Verifier>),
     /// A gate: `check`.
     Gate(Arc<Gate>),
+    /// A payload signer: `payload`, and the error of a vendor its payloads lack.
+    Payload(Arc<PayloadSigner>),
 }
 
 /// A new lane handle holding `held`: the address of a box the lane owns until [`release`].
@@ -94,6 +117,15 @@ impl From<CoreError> for Failure {
     fn from(error: CoreError) -> Failure {
         Failure {
             code: error.kind().code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(error: ConfigError) -> Failure {
+        Failure {
+            code: ErrorCode::from(error.kind()).name(),
             message: error.to_string(),
         }
     }
@@ -182,6 +214,13 @@ impl Held {
         match self {
             Held::Gate(gate) => Ok(gate),
             _ => Err(Failure::lane("the handle is not a gate's")),
+        }
+    }
+
+    fn payload_signer(&self) -> Result<&PayloadSigner, Failure> {
+        match self {
+            Held::Payload(signer) => Ok(signer),
+            _ => Err(Failure::lane("the handle is not a payload signer's")),
         }
     }
 
@@ -276,6 +315,63 @@ impl Held {
         );
         push_field(&mut text, error_message.as_deref());
         Ok(text)
+    }
+
+    /// The payload, as the generated `PayloadSigner::payload` makes it (its `Payload`'s JSON and
+    /// entries, written out).
+    pub(crate) fn payload(
+        &self,
+        identity: &userhash::Identity,
+        platform: &str,
+        options: &PayloadOptions,
+    ) -> Answer {
+        let payload = self
+            .payload_signer()?
+            .inner
+            .payload(identity, platform, options)?;
+        let json = payload.to_json();
+        let mut text = String::with_capacity(json.len() * 2 + 64);
+        let _ = write!(
+            text,
+            "{}\n{}\n",
+            u8::from(payload.is_complete()),
+            payload.entries().len()
+        );
+        push_field(&mut text, Some(&json));
+        push_field(&mut text, Some(payload.platform()));
+        for entry in payload.entries() {
+            // Every field of the generated record, by name: a field added to `PayloadEntry`
+            // fails this build until the lane carries it (and the protocol's version moves).
+            let PayloadEntry {
+                vendor,
+                scheme,
+                payload_key,
+                token,
+                user_id,
+                email,
+                error_code,
+                error_message,
+            } = PayloadEntry::from(entry);
+            for field in [
+                Some(vendor),
+                Some(scheme),
+                Some(payload_key),
+                token,
+                user_id,
+                email,
+            ] {
+                push_field(&mut text, field.as_deref());
+            }
+            push_field(&mut text, error_code.map(ErrorCode::name));
+            push_field(&mut text, error_message.as_deref());
+        }
+        Ok(text)
+    }
+
+    /// The failure `payload.entry(vendor)` raises on this signer's payloads, which lack `vendor`
+    /// (the lookup itself is the binding's, over the payload's entries).
+    pub(crate) fn payload_unknown_vendor(&self, vendor: &str) -> Answer {
+        Err(self.payload_signer()?.inner.unknown_vendor(vendor).into())
     }
 
     /// Signs a packed batch at the batch's one time (`at`, or the clock read once).
@@ -388,6 +484,15 @@ impl Gate {
     pub fn lane_handle(self: Arc<Self>) -> crate::Result<u64> {
         generated_call();
         Ok(handle(Held::Gate(self)))
+    }
+}
+
+#[uniffi::export]
+impl PayloadSigner {
+    /// A handle to this payload signer for the fast lane; see `Signer::lane_handle`.
+    pub fn lane_handle(self: Arc<Self>) -> crate::Result<u64> {
+        generated_call();
+        Ok(handle(Held::Payload(self)))
     }
 }
 

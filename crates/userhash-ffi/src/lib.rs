@@ -6,8 +6,9 @@
 //! is fatal). Doc comments here become the docs of the generated bindings.
 //!
 //! Beside the generated exports, one owned fast lane (`lane`, `lane/abi.rs`, and `jni` for the
-//! JVM): a small, versioned native interface for the hot calls — sign, the packed batch, verify
-//! and the gate check — that each language reaches without touching uniffi's internals. It calls
+//! JVM): a small, versioned native interface for the hot calls — sign, the packed batch, verify,
+//! the gate check and the payload — that each language reaches without touching uniffi's
+//! internals. It calls
 //! the same core methods as the generated exports; see `lane.rs` for its handles and texts.
 
 mod bulk;

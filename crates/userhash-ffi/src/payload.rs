@@ -7,6 +7,7 @@ use userhash_config::{
     PayloadSigner as CoreSigner, VendorFailures as CoreFailures,
 };
 
+use crate::lane::generated_call;
 use crate::mirror::mirror_enum;
 use crate::{Attributes, ErrorCode, Identity, Result};
 
@@ -31,11 +32,13 @@ pub struct PayloadSigner {
 impl PayloadSigner {
     /// The vendors, in the config's order: the members of every payload.
     pub fn vendors(&self) -> Result<Vec<String>> {
+        generated_call();
         Ok(self.inner.vendors().map(str::to_owned).collect())
     }
 
     /// The platforms some vendor has its own key for, in the config's order.
     pub fn platforms(&self) -> Result<Vec<String>> {
+        generated_call();
         Ok(self.inner.platforms().to_vec())
     }
 
@@ -54,6 +57,7 @@ impl PayloadSigner {
         at: Option<u64>,
         failures: Option<VendorFailures>,
     ) -> Result<Arc<Payload>> {
+        generated_call();
         let options = PayloadOptions {
             attributes: attributes.map(Into::into).unwrap_or_default(),
             at,
@@ -112,11 +116,13 @@ pub struct Payload {
 impl Payload {
     /// The platform it was signed for.
     pub fn platform(&self) -> Result<String> {
+        generated_call();
         Ok(self.inner.platform().to_owned())
     }
 
     /// The vendors, in the config's order.
     pub fn vendors(&self) -> Result<Vec<String>> {
+        generated_call();
         Ok(self
             .inner
             .entries()
@@ -127,6 +133,7 @@ impl Payload {
 
     /// One entry per vendor, in the config's order.
     pub fn entries(&self) -> Result<Vec<PayloadEntry>> {
+        generated_call();
         Ok(self
             .inner
             .entries()
@@ -137,28 +144,33 @@ impl Payload {
 
     /// The entry of `vendor`; `ConfigUnknownVendor` when the payload has none.
     pub fn entry(&self, vendor: String) -> Result<PayloadEntry> {
+        generated_call();
         Ok(self.inner.entry(&vendor)?.into())
     }
 
     /// The token of `vendor`, when it was signed; `ConfigUnknownVendor` when the payload has no
     /// such vendor.
     pub fn token(&self, vendor: String) -> Result<Option<String>> {
+        generated_call();
         Ok(self.entry(vendor)?.token)
     }
 
     /// The client parameter (payload key) `vendor`'s token goes under.
     pub fn payload_key(&self, vendor: String) -> Result<String> {
+        generated_call();
         Ok(self.entry(vendor)?.payload_key)
     }
 
     /// True when every vendor was signed.
     pub fn is_complete(&self) -> Result<bool> {
+        generated_call();
         Ok(self.inner.is_complete())
     }
 
     /// The compact JSON: one member per vendor holding the identity fields a hash was made
     /// over and the token under the vendor's payload key, or `{"error": "<code>"}`.
     pub fn to_json(&self) -> Result<String> {
+        generated_call();
         Ok(self.inner.to_json())
     }
 }

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     # Type checkers see the lane's classes (the runtime binding is at the end).
+    # (`PayloadSigner` adds nothing to the generated API, so type checkers keep the generated
+    # class, which `Config.payload_signer` is declared to return.)
     from ._lane import Gate as Gate, Signer as Signer, Verifier as Verifier
 
 from ._ffi import userhash as _generated
@@ -136,13 +138,21 @@ def error_code(error: UserHashError) -> ErrorCode:  # noqa: F405
         raise TypeError(f"not a userhash error variant: {type(error).__name__}") from None
 
 
-# Speed: `Signer`, `Verifier` and `Gate` are the generated classes with their hot calls through
-# the fast lane (see _lane.py); objects made by Rust (`Keyring.signer`, ...) are built through
+# Speed: `Signer`, `Verifier`, `Gate` and `PayloadSigner` are the generated classes with their hot
+# calls through the fast lane (see _lane.py); objects made by Rust (`Keyring.signer`,
+# `Config.payload_signer`, ...) are built through
 # the generated module's own names, so they are these classes too. Defined after the fixes above,
 # which they inherit.
 if not TYPE_CHECKING:
-    from ._lane import Gate, Signer, Verifier
+    from ._lane import Gate, PayloadSigner, Signer, Verifier
+    from ._lane import Payload as _LanePayload
 
     _generated.Signer = Signer
     _generated.Verifier = Verifier
     _generated.Gate = Gate
+    _generated.PayloadSigner = PayloadSigner
+    # A lane payload is data, not a native object: the generated `Payload` stays the public
+    # type (a lane payload is one), and its text arguments get the fix above.
+    for _name, _member in list(vars(_LanePayload).items()):
+        if not _name.startswith("_") and callable(_member):
+            setattr(_LanePayload, _name, _hide_unencodable_text(_member))

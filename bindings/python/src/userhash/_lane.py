@@ -1,6 +1,6 @@
-"""The fast lane: ``Signer.sign``, ``Signer.sign_many``, ``Verifier.verify`` / ``verify_at`` and
-``Gate.check`` / ``check_at`` through the library's own small native interface
-(crates/userhash-ffi/src/lane.rs), not uniffi's per-argument conversion.
+"""The fast lane: ``Signer.sign``, ``Signer.sign_many``, ``Verifier.verify`` / ``verify_at``,
+``Gate.check`` / ``check_at`` and ``PayloadSigner.payload`` through the library's own small
+native interface (crates/userhash-ffi/src/lane.rs), not uniffi's per-argument conversion.
 
 Why (figures in docs/benchmarks.md): a generated call lowers every argument into a buffer Rust
 allocates and lifts every result out of another, each step a ctypes call wrapped in context
@@ -35,19 +35,22 @@ from typing import (
 
 from ._ffi import userhash as _generated
 from ._ffi.userhash import (
+    Attributes,
     Decision,
     Enforcement,
     ErrorCode,
     Identity,
     Outcome,
+    PayloadEntry,
     UserHashError,
+    VendorFailures,
     Verified,
 )
 
-__all__ = ["Gate", "Signer", "Verifier", "generated_calls"]
+__all__ = ["Gate", "Payload", "PayloadSigner", "Signer", "Verifier", "generated_calls"]
 
 #: The lane protocol this module speaks (``LANE_VERSION`` in lane.rs).
-LANE_VERSION = 1
+LANE_VERSION = 2
 
 
 def _library_path() -> str:
@@ -82,6 +85,15 @@ _CHECK = _SMALL.userhash_lane_check
 for _function in (_VERIFY, _CHECK):
     _function.argtypes = (_u64, _text, _size, _text, _size, _text, _size, _text, _size, _u64, _u32)
     _function.restype = _text
+_PAYLOAD = _SMALL.userhash_lane_payload
+_PAYLOAD.argtypes = (_u64,) + (_text, _size) * 7 + (_u32, _u64, _u32, _u64, _u32, _u32)
+_PAYLOAD.restype = _text
+_PAYLOAD_UNKNOWN_VENDOR = _SMALL.userhash_lane_payload_unknown_vendor
+_PAYLOAD_UNKNOWN_VENDOR.argtypes = (_u64, _text, _size)
+_PAYLOAD_UNKNOWN_VENDOR.restype = _text
+_ANSWER = _SMALL.userhash_lane_answer
+_ANSWER.argtypes = (ctypes.POINTER(_size),)
+_ANSWER.restype = ctypes.c_void_p
 _SIGN_PACKED = _BULK.userhash_lane_sign_packed
 _SIGN_PACKED.argtypes = (_u64, _u32, _text, _size, _text, _size, _u32, _u64, _u32, ctypes.POINTER(_size))
 _SIGN_PACKED.restype = ctypes.c_void_p
@@ -127,6 +139,16 @@ def _raise(code: str, message: str) -> NoReturn:
 def _fail(answer: bytes) -> NoReturn:
     code, _, message = answer[1:].decode("utf-8", "replace").partition(" ")
     _raise(code, message)
+
+
+def _whole(answer: bytes) -> bytes:
+    """A small call's answer, whole: ``?`` stands for a text holding a NUL, which the lane gives
+    with its length instead (see lane/abi.rs)."""
+    if answer != b"?":
+        return answer
+    size = _size()
+    pointer = _ANSWER(ctypes.byref(size))
+    return ctypes.string_at(pointer, size.value)
 
 
 # --- Handles --------------------------------------------------------------------------------------
@@ -179,6 +201,8 @@ def _utf8(value: object, what: str) -> Optional[bytes]:
 
 
 def _too_long(what: str, size: int) -> NoReturn:
+    if what not in _TOO_LONG:  # an argument without a length limit of its own
+        raise _Generated
     _raise(
         _TOO_LONG[what],
         f"the {what} is at least {size} bytes long; userhash carries at most "
@@ -215,19 +239,23 @@ def _read(answer: bytes, lines: int, fields: int) -> Tuple[List[str], List[Optio
     """Reads a lane text: `lines` plain lines, then `fields` fields (``-`` for none, or a byte
     length, a newline and the bytes); see lane.rs."""
     parts = answer.split(b"\n", lines)
-    rest = parts.pop()
+    values, _ = _fields(parts.pop(), 0, fields)
+    return [part.decode() for part in parts], values
+
+
+def _fields(text: bytes, at: int, count: int) -> Tuple[List[Optional[str]], int]:
+    """`count` fields of a lane text from `at` on, and where they end."""
     values: List[Optional[str]] = []
-    at = 0
-    for _ in range(fields):
-        end = rest.index(b"\n", at)
-        head = rest[at:end]
+    for _ in range(count):
+        end = text.index(b"\n", at)
+        head = text[at:end]
         if head == b"-":
             values.append(None)
             at = end + 1
         else:
             at = end + 1 + int(head)
-            values.append(rest[end + 1 : at].decode())
-    return [part.decode() for part in parts], values
+            values.append(text[end + 1 : at].decode())
+    return values, at
 
 
 def _claimed(flag: str, user_id: Optional[str], email: Optional[str]) -> Optional[Identity]:
@@ -239,6 +267,7 @@ _NOTHING_CLAIMED_TEXT = "0\n-\n-\n-\n"
 
 
 def _verified(answer: bytes) -> Verified:
+    answer = _whole(answer)
     if answer[0] == 33:  # "!"
         _fail(answer)
     label, fingerprint, timestamp, rest = answer.decode().split("\n", 3)
@@ -261,6 +290,7 @@ def _verified(answer: bytes) -> Verified:
 
 
 def _decision(answer: bytes) -> Decision:
+    answer = _whole(answer)
     if answer[0] == 33:  # "!"
         _fail(answer)
     allowed, would_deny, outcome, enforcement, label, code, rest = answer.decode().split("\n", 6)
@@ -362,6 +392,146 @@ class Gate(_generated.Gate):
 
     check.__doc__ = _GENERATED_CHECK.__doc__
     check_at.__doc__ = _GENERATED_CHECK_AT.__doc__
+
+
+# --- The payload ----------------------------------------------------------------------------------
+
+_GENERATED_PAYLOAD = _generated.PayloadSigner.payload
+# The wire codes of `email_verified` (absent, false, true) and of `failures`.
+_VERIFIED_CODE = {None: 0, False: 1, True: 2}
+_FAILURES_CODE = {VendorFailures.REPORT: 0, VendorFailures.RAISE: 1}
+
+
+class PayloadSigner(_generated.PayloadSigner):
+    __doc__ = _generated.PayloadSigner.__doc__
+
+    def payload(
+        self,
+        identity: Identity,
+        platform: str,
+        attributes: Optional[Attributes] = _DEFAULT,
+        at: Optional[int] = _DEFAULT,
+        failures: Optional[VendorFailures] = _DEFAULT,
+    ) -> _generated.Payload:
+        try:
+            if type(identity) is not Identity or type(platform) is not str:
+                raise _Generated
+            user_id, email = _utf8(identity.user_id, "user_id"), _utf8(identity.email, "email")
+            platform_bytes = _utf8(platform, "platform")
+            given = None if attributes is _DEFAULT else attributes
+            if given is None:
+                name = account_id = nonce = extra_claims = None
+                verified, expires_in, has_expires_in = 0, 0, 0
+            elif type(given) is Attributes:
+                name, account_id = _utf8(given.name, "name"), _utf8(given.account_id, "account_id")
+                nonce, extra_claims = _utf8(given.nonce, "nonce"), _utf8(given.extra_claims, "extra_claims")
+                if given.email_verified is not None and type(given.email_verified) is not bool:
+                    raise _Generated
+                verified = _VERIFIED_CODE[given.email_verified]
+                expires_in, has_expires_in = (0, 0) if given.expires_in is None else (_time(given.expires_in), 1)
+            else:
+                raise _Generated
+            when, has_at = (0, 0) if at is _DEFAULT or at is None else (_time(at), 1)
+            mode = 0 if failures is _DEFAULT or failures is None else _FAILURES_CODE.get(failures, -1)  # type: ignore[call-overload]
+            if mode < 0:
+                raise _Generated
+        except _Generated:
+            return _GENERATED_PAYLOAD(  # type: ignore[no-any-return]
+                self, identity, platform, **_given(attributes=attributes, at=at, failures=failures)
+            )
+        answer = _whole(_PAYLOAD(
+            _lane_handle(self), user_id, _size_of(user_id), email, _size_of(email),
+            platform_bytes, _size_of(platform_bytes), name, _size_of(name),
+            account_id, _size_of(account_id), nonce, _size_of(nonce),
+            extra_claims, _size_of(extra_claims), verified, expires_in, has_expires_in,
+            when, has_at, mode,
+        ))
+        if answer[0] == 33:  # "!"
+            _fail(answer)
+        return Payload._of(answer, self)
+
+    payload.__doc__ = _GENERATED_PAYLOAD.__doc__
+
+
+class Payload(_generated.Payload):
+    """The payload of a lane call: the generated ``Payload``'s API, answered from the lane's text
+    (no native object behind it, so no call of it crosses to Rust, except the error of a vendor
+    it lacks)."""
+
+    __doc__ = _generated.Payload.__doc__
+
+    _json: str
+    _platform: str
+    _complete: bool
+    _count: int
+    _text: bytes
+    _at: int
+    _rows: Optional[List[List[Optional[str]]]]
+    _signer: PayloadSigner
+
+    @classmethod
+    def _of(cls, answer: bytes, signer: PayloadSigner) -> "Payload":
+        complete, count, text = answer.split(b"\n", 2)
+        (json, platform), at = _fields(text, 0, 2)
+        payload = cls.__new__(cls)
+        payload._complete, payload._count = complete == b"1", int(count)
+        payload._json, payload._platform = json or "", platform or ""
+        payload._text, payload._at, payload._rows, payload._signer = text, at, None, signer
+        return payload
+
+    def __del__(self) -> None:
+        pass  # no native object to free
+
+    def _entries(self) -> List[List[Optional[str]]]:
+        if self._rows is None:
+            values, _ = _fields(self._text, self._at, 8 * self._count)
+            self._rows = [values[start : start + 8] for start in range(0, len(values), 8)]
+        return self._rows
+
+    @staticmethod
+    def _record(row: List[Optional[str]]) -> PayloadEntry:
+        vendor, scheme, payload_key, token, user_id, email, code, message = row
+        return PayloadEntry(
+            vendor=vendor or "", scheme=scheme or "", payload_key=payload_key or "", token=token,
+            user_id=user_id, email=email, error_code=_CODE_OF_NAME[code] if code else None,
+            error_message=message,
+        )
+
+    def platform(self) -> str:
+        return self._platform
+
+    def to_json(self) -> str:
+        return self._json
+
+    def is_complete(self) -> bool:
+        return self._complete
+
+    def vendors(self) -> List[str]:
+        return [row[0] or "" for row in self._entries()]
+
+    def entries(self) -> List[PayloadEntry]:
+        return [self._record(row) for row in self._entries()]
+
+    def entry(self, vendor: str) -> PayloadEntry:
+        if type(vendor) is not str:
+            raise TypeError(f"vendor must be str, not {type(vendor).__name__}")
+        for row in self._entries():
+            if row[0] == vendor:
+                return self._record(row)
+        # The lane words the error, as the generated call would have.
+        encoded = vendor.encode()
+        _fail(_whole(_PAYLOAD_UNKNOWN_VENDOR(_lane_handle(self._signer), encoded, len(encoded))))
+
+    def token(self, vendor: str) -> Optional[str]:
+        return self.entry(vendor).token
+
+    def payload_key(self, vendor: str) -> str:
+        return self.entry(vendor).payload_key
+
+
+
+for _name in ("platform", "to_json", "is_complete", "vendors", "entries", "entry", "token", "payload_key"):
+    getattr(Payload, _name).__doc__ = getattr(_generated.Payload, _name).__doc__
 
 
 # --- Batches --------------------------------------------------------------------------------------
@@ -536,7 +706,7 @@ class Signer(_generated.Signer):
             user_id, email = _utf8(identity.user_id, "user_id"), _utf8(identity.email, "email")
         except _Generated:
             return _GENERATED_SIGN(self, identity)  # type: ignore[no-any-return]
-        token: bytes = _SIGN(_lane_handle(self), user_id, _size_of(user_id), email, _size_of(email))
+        token = _whole(_SIGN(_lane_handle(self), user_id, _size_of(user_id), email, _size_of(email)))
         if token[0] == 33:  # "!"
             _fail(token)
         return token.decode()

@@ -1,5 +1,5 @@
-// The fast lane in Swift: `sign(identity:)`, `signMany`, `verify` / `verifyAt` and `check` /
-// `checkAt` through the library's own small C interface (`userhash_lane.h`, over
+// The fast lane in Swift: `sign(identity:)`, `signMany`, `verify` / `verifyAt`, `check` /
+// `checkAt` and `payload` through the library's own small C interface (`userhash_lane.h`, over
 // crates/userhash-ffi/src/lane.rs), not uniffi's per-argument conversion (each generated call
 // writes its record arguments into a buffer Rust allocates and reads its result out of another).
 //
@@ -14,7 +14,7 @@ import Foundation
 import UserHashFFI
 
 /// The lane protocol this package speaks (`LANE_VERSION` in lane.rs).
-private let laneVersion: UInt32 = 1
+private let laneVersion: UInt32 = 2
 
 /// Lane handles by object: the generated classes have no room for one, so they live here,
 /// each beside a weak reference to its owner (an `ObjectIdentifier` is reused once its object
@@ -71,10 +71,26 @@ private func withText<R>(_ text: String?, _ body: (UnsafePointer<UInt8>?, Int) t
     return try text.withUTF8 { bytes in try body(bytes.baseAddress ?? UnsafePointer(emptyText), bytes.count) }
 }
 
-/// The lane's answer, copied out of the thread's buffer at once.
+/// Runs `body` with `texts` as borrowed UTF-8, in order (null for each `nil`).
+private func withTexts<R>(
+    _ texts: ArraySlice<String?>, _ borrowed: [(UnsafePointer<UInt8>?, Int)] = [],
+    _ body: ([(UnsafePointer<UInt8>?, Int)]) throws -> R
+) rethrows -> R {
+    guard let first = texts.first else { return try body(borrowed) }
+    return try withText(first) { text, length in try withTexts(texts.dropFirst(), borrowed + [(text, length)], body) }
+}
+
+/// The lane's answer, copied out of the thread's buffer at once. `?` stands for a text holding
+/// a NUL, which `userhash_lane_answer` gives whole, with its length (lane/abi.rs).
 private func copied(_ answer: UnsafePointer<CChar>?) -> [UInt8] {
     guard let answer = answer else { return Array("!lane_misuse no answer".utf8) }
-    return Array(UnsafeRawBufferPointer(start: answer, count: strlen(answer)))
+    let length = strlen(answer)
+    if length == 1 && answer[0] == CChar(UInt8(ascii: "?")) {
+        var whole = 0
+        guard let text = userhash_lane_answer(&whole) else { return Array("!lane_misuse no answer".utf8) }
+        return Array(UnsafeBufferPointer(start: text, count: whole))
+    }
+    return Array(UnsafeRawBufferPointer(start: answer, count: length))
 }
 
 /// The `UserHashError` for a lane failure's code and message: the one re-raise of this package.
@@ -303,6 +319,98 @@ extension Gate {
         default: throw LaneFailure(code: "lane_misuse", message: "unknown enforcement \(name)")
         }
     }
+}
+
+extension PayloadSigner {
+    /// Every vendor's token for `identity` on `platform` (`web`, `ios`, `android`, ...), each
+    /// signed with that platform's key (or the one key a vendor says serves every platform). JWT
+    /// vendors take the `attributes` they have claims for and are issued at `at` (Unix seconds;
+    /// the clock, read once, when `nil`). A vendor that cannot be signed fails in its slot, or
+    /// throws its error with `failures: .raise`. A platform no vendor has a key for throws
+    /// `ConfigUnknownPlatform`. Through the fast lane (the payload is then plain data); the
+    /// generated call is `payloadUniffi(identity:platform:attributes:at:failures:)`.
+    public func payload(
+        identity: Identity, platform: String, attributes: Attributes? = nil, at: UInt64? = nil,
+        failures: VendorFailures? = nil
+    ) throws -> Payload {
+        guard laneReady else {
+            return try payloadUniffi(identity: identity, platform: platform, attributes: attributes, at: at, failures: failures)
+        }
+        let handle = try handles.handle(of: self) { try laneHandle() }
+        let texts: [String?] = [
+            identity.userId, identity.email, platform, attributes?.name, attributes?.accountId,
+            attributes?.nonce, attributes?.extraClaims,
+        ]
+        let verified: UInt32 = attributes?.emailVerified.map { $0 ? 2 : 1 } ?? 0
+        let bytes = withTexts(texts[...]) { t in
+            copied(userhash_lane_payload(
+                handle, t[0].0, t[0].1, t[1].0, t[1].1, t[2].0, t[2].1, t[3].0, t[3].1, t[4].0, t[4].1,
+                t[5].0, t[5].1, t[6].0, t[6].1, verified, attributes?.expiresIn ?? 0,
+                attributes?.expiresIn == nil ? 0 : 1, at ?? 0, at == nil ? 0 : 1,
+                failures == .raise ? 1 : 0))
+        }
+        withExtendedLifetime(self) {}
+        var answer = Answer(bytes)
+        if answer.failed { throw answer.error() }
+        let complete = answer.line() == "1"
+        let count = Int(answer.line()) ?? 0
+        let payload = LanePayload(noHandle: Payload.NoHandle())
+        payload.complete = complete
+        payload.json = answer.field() ?? ""
+        payload.signedFor = answer.field() ?? ""
+        payload.signer = self
+        for _ in 0..<count {
+            let vendor = answer.field() ?? "", scheme = answer.field() ?? "", key = answer.field() ?? ""
+            let token = answer.field(), userId = answer.field(), email = answer.field()
+            let code = answer.field(), message = answer.field()
+            payload.rows.append(PayloadEntry(
+                vendor: vendor, scheme: scheme, payloadKey: key, token: token, userId: userId, email: email,
+                errorCode: code.flatMap { (laneError(code: $0, message: "") as? UserHashError)?.code },
+                errorMessage: message))
+        }
+        return payload
+    }
+
+    /// The error `payload.entry(vendor:)` throws on this signer's payloads, which lack `vendor`.
+    fileprivate func laneUnknownVendor(_ vendor: String) -> Error {
+        do {
+            let handle = try handles.handle(of: self) { try laneHandle() }
+            let bytes = withText(vendor) { text, length in
+                copied(userhash_lane_payload_unknown_vendor(handle, text, length))
+            }
+            withExtendedLifetime(self) {}
+            return Answer(bytes).error()
+        } catch {
+            return error
+        }
+    }
+}
+
+/// A payload made by the lane: the generated `Payload`'s API, answered from the lane's text. No
+/// native object stands behind it (it is made with the generated class's handle-less
+/// initialiser), so nothing but the error of a vendor it lacks crosses to Rust. Its fields are set
+/// once, before it is returned, and never again.
+private final class LanePayload: Payload, @unchecked Sendable {
+    var signedFor = ""
+    var json = ""
+    var complete = false
+    var rows: [PayloadEntry] = []
+    var signer: PayloadSigner?
+
+    override func platform() throws -> String { signedFor }
+    override func toJson() throws -> String { json }
+    override func isComplete() throws -> Bool { complete }
+    override func vendors() throws -> [String] { rows.map { $0.vendor } }
+    override func entries() throws -> [PayloadEntry] { rows }
+
+    override func entry(vendor: String) throws -> PayloadEntry {
+        if let entry = rows.first(where: { $0.vendor == vendor }) { return entry }
+        guard let signer = signer else { throw LaneFailure(code: "lane_misuse", message: "a payload without its signer") }
+        throw signer.laneUnknownVendor(vendor)
+    }
+
+    override func token(vendor: String) throws -> String? { try entry(vendor: vendor).token }
+    override func payloadKey(vendor: String) throws -> String { try entry(vendor: vendor).payloadKey }
 }
 
 /// The generated calls counted by the library so far: a hot call must add none (the guard

@@ -1,4 +1,4 @@
-// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 1:
+// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 2:
 // the project's own symbols for the hot calls, beside uniffi's generated ones. Hand-written, and
 // checked against the library by every build that links it. Texts and conventions: lane.rs.
 #ifndef USERHASH_LANE_H
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// The lane's protocol version (1).
+/// The lane's protocol version (2).
 uint32_t userhash_lane_version(void);
 /// Calls of uniffi's generated exports of Signer, Verifier and Gate so far (the guard tests').
 uint64_t userhash_lane_generated_calls(void);
@@ -15,7 +15,10 @@ uint64_t userhash_lane_generated_calls(void);
 void userhash_lane_release(uint64_t handle);
 
 // A text argument is a pointer and a byte length; a null pointer is an absent value. A small
-// call's answer is a NUL-terminated text owned by the calling thread until its next lane call.
+// call's answer is a NUL-terminated text owned by the calling thread until its next lane call;
+// `?` alone stands for a text holding a NUL, given whole (with its length) by
+// userhash_lane_answer.
+const uint8_t *userhash_lane_answer(size_t *out_len);
 
 const char *userhash_lane_sign(uint64_t signer, const uint8_t *user_id, size_t user_id_len,
                                const uint8_t *email, size_t email_len);
@@ -28,6 +31,18 @@ const char *userhash_lane_check(uint64_t gate, const uint8_t *user_id, size_t us
                                 const uint8_t *email, size_t email_len, const uint8_t *token,
                                 size_t token_len, const uint8_t *label, size_t label_len,
                                 uint64_t now, uint32_t has_now);
+// email_verified: 0 absent, 1 false, 2 true; failures: 0 report, 1 raise.
+const char *userhash_lane_payload(uint64_t signer, const uint8_t *user_id, size_t user_id_len,
+                                  const uint8_t *email, size_t email_len, const uint8_t *platform,
+                                  size_t platform_len, const uint8_t *name, size_t name_len,
+                                  const uint8_t *account_id, size_t account_id_len,
+                                  const uint8_t *nonce, size_t nonce_len,
+                                  const uint8_t *extra_claims, size_t extra_claims_len,
+                                  uint32_t email_verified, uint64_t expires_in,
+                                  uint32_t has_expires_in, uint64_t at, uint32_t has_at,
+                                  uint32_t failures);
+const char *userhash_lane_payload_unknown_vendor(uint64_t signer, const uint8_t *vendor,
+                                                 size_t vendor_len);
 
 // A batch's answer is a buffer the caller owns, freed with userhash_lane_free.
 

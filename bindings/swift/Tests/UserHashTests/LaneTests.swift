@@ -55,12 +55,66 @@ final class LaneTests: XCTestCase {
         XCTAssertEqual(try jwtVerifier.verifyAt(identity: Identity(), token: jwt, now: now).claimedIdentity?.userId, "42")
     }
 
+    private func payloadSigner() throws -> PayloadSigner {
+        try ConfigBuilder()
+            .vendor(app: "acme", environment: "prod", vendor: "intercom", scheme: "intercom").keySecret(label: "web", secret: "intercom-web")
+            .vendor(app: "acme", environment: "prod", vendor: "zendesk", scheme: "zendesk").keySecret(label: "messaging", secret: "zendesk-secret")
+            .keyId(label: "messaging", keyId: "app_64b6d9f0d7ab2e0001cd4e34").allPlatforms(label: "messaging")
+            .vendor(app: "acme", environment: "prod", vendor: "crisp", scheme: "crisp").keySecret(label: "web", secret: "crisp-web")
+            .build().payloadSigner(app: "acme", environment: "prod")
+    }
+
+    /// Every reading of a payload, as one comparable text.
+    private func readAll(_ payload: Payload) throws -> String {
+        "\(try payload.platform()) \(try payload.vendors()) \(try payload.entries()) \(try payload.entry(vendor: "intercom")) "
+            + "\(String(describing: try payload.token(vendor: "crisp"))) \(try payload.payloadKey(vendor: "zendesk")) "
+            + "\(try payload.isComplete()) \(try payload.toJson())"
+    }
+
+    func testPayloadsEqualTheGeneratedOnes() throws {
+        let signer = try payloadSigner()
+        let attributes = Attributes(name: "Ada \"L\"", emailVerified: false, accountId: "a1", expiresIn: 60)
+        let identities = [
+            Identity(userId: "42", email: "ada@example.com"), alice, Identity(),
+            Identity(userId: "nul\u{0}inside", email: "x@y"), Identity(userId: "", email: nil),
+        ]
+        for identity in identities {
+            for platform in ["web", "ios", "\u{e9}"] {
+                for (given, failures) in [(nil, nil), (attributes, VendorFailures.report), (nil, .raise)] as [(Attributes?, VendorFailures?)] {
+                    XCTAssertEqual(
+                        outcome { try self.readAll(signer.payload(identity: identity, platform: platform, attributes: given, at: self.now, failures: failures)) },
+                        outcome { try self.readAll(signer.payloadUniffi(identity: identity, platform: platform, attributes: given, at: self.now, failures: failures)) },
+                        "\(identity) \(platform) \(String(describing: failures))")
+                }
+            }
+        }
+        let ada = Identity(userId: "42", email: "ada@example.com")
+        XCTAssertEqual(
+            outcome { try signer.payload(identity: ada, platform: "web", at: self.now).entry(vendor: "pylon") },
+            outcome { try signer.payloadUniffi(identity: ada, platform: "web", at: self.now).entry(vendor: "pylon") })
+    }
+
     func testAHotCallMakesNoGeneratedCall() throws {
         let signer = try Signer(scheme: "intercom", secret: "5ec2e7")
         let verifier = try Verifier(keyring: try Keyring(scheme: "intercom").withKeys(["web": "5ec2e7"]))
         let gate = try Gate(verifier: verifier, enforcement: .enforce)
         let token = try signer.sign(identity: alice)
+        let payloads = try payloadSigner()
+        let ada = Identity(userId: "42", email: "ada@example.com")
         let calls: [(String, () throws -> Void)] = [
+            ("payload().toJson()", { _ = try payloads.payload(identity: ada, platform: "web").toJson() }),
+            ("payload at a time, with attributes, raising", {
+                _ = try payloads.payload(
+                    identity: ada, platform: "web", attributes: Attributes(name: "Ada", emailVerified: true),
+                    at: self.now, failures: .raise)
+            }),
+            ("payload: every reading", { _ = try self.readAll(payloads.payload(identity: self.alice, platform: "web")) }),
+            ("payload (a vendor without the platform, raising)", {
+                XCTAssertThrowsError(try payloads.payload(identity: ada, platform: "tv", failures: .raise))
+            }),
+            ("payload: an unknown vendor", {
+                XCTAssertThrowsError(try payloads.payload(identity: ada, platform: "web").entry(vendor: "pylon"))
+            }),
             ("sign", { _ = try signer.sign(identity: self.alice) }),
             ("verify", { _ = try verifier.verify(identity: self.alice, token: token) }),
             ("verifyAt with a label", { _ = try verifier.verifyAt(identity: self.alice, token: token, now: self.now, label: "web") }),

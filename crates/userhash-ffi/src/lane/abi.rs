@@ -8,7 +8,10 @@
 //!   field, no token, no label), whatever the length;
 //! - a time is a `u64` with a flag (`has_now`, `has_at`): 0 reads the clock;
 //! - a small call's answer is a NUL-terminated text in a buffer of the calling thread, valid until
-//!   that thread's next lane call: copy it at once (ctypes' `c_char_p` result does);
+//!   that thread's next lane call: copy it at once (ctypes' `c_char_p` result does). A text that
+//!   holds a NUL itself (a user id may) cannot be read that way: the answer is then `?` alone,
+//!   and [`userhash_lane_answer`] gives the whole text with its length. No other answer starts
+//!   with `?` (a success's first line is a token, a label, a digit; a failure's is `!`);
 //! - a batch's answer is a buffer the caller owns, freed with [`userhash_lane_free`];
 //! - nothing unwinds across the boundary: a panic becomes the failure `!panic ...`.
 
@@ -20,13 +23,18 @@ use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use userhash::PackedBatch;
+use userhash_config::{PayloadOptions, VendorFailures};
 
 use super::{Answer, Failure, Held, LANE_VERSION, identity, text, utf8};
 
 thread_local! {
-    /// The calling thread's last small answer, NUL-terminated (see the module doc).
-    static ANSWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The calling thread's last small answer and its length; the byte after it is a NUL (see
+    /// the module doc).
+    static ANSWER: RefCell<(Vec<u8>, usize)> = const { RefCell::new((Vec::new(), 0)) };
 }
+
+/// The answer in place of a text that holds a NUL: fetch it whole with [`userhash_lane_answer`].
+const HOLDS_NUL: &[u8] = b"?\0";
 
 /// A borrowed text argument: `None` for a null pointer.
 ///
@@ -63,17 +71,35 @@ fn answer(call: impl FnOnce() -> Answer) -> *const c_char {
         })
     });
     let mut text = text(answer).into_bytes();
-    // A NUL inside (an echoed claim or key id) would cut the C string: show it as U+FFFD.
-    if text.contains(&0) {
-        text = String::from_utf8_lossy(&text)
-            .replace('\0', "\u{FFFD}")
-            .into_bytes();
-    }
+    let length = text.len();
+    // A NUL inside (a user id, an echoed claim) would cut the C string: the caller fetches it.
+    let holds_nul = text.contains(&0);
     text.push(0);
     ANSWER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
-        *buffer = text;
-        buffer.as_ptr().cast()
+        *buffer = (text, length);
+        if holds_nul {
+            HOLDS_NUL.as_ptr().cast()
+        } else {
+            buffer.0.as_ptr().cast()
+        }
+    })
+}
+
+/// The calling thread's last small answer, whole: the text (NUL inside included) and, in
+/// `*out_len`, its length. For an answer that was `?`; valid until the thread's next lane call.
+///
+/// # Safety
+/// `out_len` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn userhash_lane_answer(out_len: *mut usize) -> *const u8 {
+    ANSWER.with(|buffer| {
+        let buffer = buffer.borrow();
+        if !out_len.is_null() {
+            // SAFETY: a non-null `out_len` is writable (the contract).
+            unsafe { *out_len = buffer.1 };
+        }
+        buffer.0.as_ptr()
     })
 }
 
@@ -212,6 +238,143 @@ pub unsafe extern "C" fn userhash_lane_check(
         let token = utf8(token, "token")?;
         let label = utf8(label, "label")?;
         held.check(&identity, token, label, (has_now != 0).then_some(now))
+    })
+}
+
+/// `payload_signer.payload(identity, platform, attributes, at, failures)`: the payload's text.
+/// Each text argument is a pointer and a length (null: absent; `platform` must be present);
+/// `email_verified` is 0 absent, 1 false, 2 true; `expires_in` and `at` count when their flag is
+/// 1 (`at` absent: the clock, read once); `failures` is 0 report (in the vendor's slot), 1 raise.
+///
+/// # Safety
+/// `signer` is a live payload signer handle; each non-null pointer points to its length in
+/// bytes.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn userhash_lane_payload(
+    signer: u64,
+    user_id: *const u8,
+    user_id_len: usize,
+    email: *const u8,
+    email_len: usize,
+    platform: *const u8,
+    platform_len: usize,
+    name: *const u8,
+    name_len: usize,
+    account_id: *const u8,
+    account_id_len: usize,
+    nonce: *const u8,
+    nonce_len: usize,
+    extra_claims: *const u8,
+    extra_claims_len: usize,
+    email_verified: u32,
+    expires_in: u64,
+    has_expires_in: u32,
+    at: u64,
+    has_at: u32,
+    failures: u32,
+) -> *const c_char {
+    answer(|| {
+        // SAFETY: the function's contract.
+        let (held, user_id, email, platform, texts) = unsafe {
+            (
+                held(signer)?,
+                bytes(user_id, user_id_len),
+                bytes(email, email_len),
+                bytes(platform, platform_len),
+                [
+                    bytes(name, name_len),
+                    bytes(account_id, account_id_len),
+                    bytes(nonce, nonce_len),
+                    bytes(extra_claims, extra_claims_len),
+                ],
+            )
+        };
+        let identity = identity(user_id, email)?;
+        let platform = utf8(platform, "platform")?.unwrap_or_default();
+        let [name, account_id, nonce, extra_claims] = [
+            (texts[0], "name"),
+            (texts[1], "account_id"),
+            (texts[2], "nonce"),
+            (texts[3], "extra_claims"),
+        ]
+        .map(|(text, what)| utf8(text, what).map(|text| text.map(str::to_owned)));
+        let options = payload_options(
+            attributes(
+                name?,
+                account_id?,
+                nonce?,
+                extra_claims?,
+                email_verified,
+                expires_in,
+                has_expires_in,
+            )?,
+            (has_at != 0).then_some(at),
+            failures,
+        )?;
+        held.payload(&identity, platform, &options)
+    })
+}
+
+/// JWT attributes from the lane's arguments (`email_verified`: 0 absent, 1 false, 2 true), as the
+/// generated record carries them.
+pub(crate) fn attributes(
+    name: Option<String>,
+    account_id: Option<String>,
+    nonce: Option<String>,
+    extra_claims: Option<String>,
+    email_verified: u32,
+    expires_in: u64,
+    has_expires_in: u32,
+) -> Result<crate::Attributes, Failure> {
+    Ok(crate::Attributes {
+        name,
+        email_verified: match email_verified {
+            0 => None,
+            1 => Some(false),
+            2 => Some(true),
+            _ => return Err(Failure::lane("email_verified is 0, 1 or 2")),
+        },
+        account_id,
+        nonce,
+        expires_in: (has_expires_in != 0).then_some(expires_in),
+        extra_claims,
+    })
+}
+
+/// The options of a payload call, `failures` by its wire code (0 report, 1 raise).
+pub(crate) fn payload_options(
+    attributes: crate::Attributes,
+    at: Option<u64>,
+    failures: u32,
+) -> Result<PayloadOptions, Failure> {
+    Ok(PayloadOptions {
+        attributes: attributes.into(),
+        at,
+        failures: match failures {
+            0 => VendorFailures::Report,
+            1 => VendorFailures::Raise,
+            _ => return Err(Failure::lane("failures is 0 (report) or 1 (raise)")),
+        },
+    })
+}
+
+/// The failure `payload.entry(vendor)` raises on the signer's payloads, which lack `vendor`:
+/// always `!config_unknown_vendor <message>` (or the lane's own failure for a bad handle or
+/// text).
+///
+/// # Safety
+/// `signer` is a live payload signer handle; a non-null `vendor` points to `vendor_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn userhash_lane_payload_unknown_vendor(
+    signer: u64,
+    vendor: *const u8,
+    vendor_len: usize,
+) -> *const c_char {
+    answer(|| {
+        // SAFETY: the function's contract.
+        let (held, vendor) = unsafe { (held(signer)?, bytes(vendor, vendor_len)) };
+        held.payload_unknown_vendor(utf8(vendor, "vendor")?.unwrap_or_default())
     })
 }
 

@@ -5,7 +5,10 @@ use std::ffi::CStr;
 use std::sync::Arc;
 
 use super::abi::*;
-use crate::{Enforcement, Gate, Identity, Keyring, Scheme, Signer, Verifier};
+use crate::{
+    Attributes, ConfigBuilder, Enforcement, ErrorCode, Gate, Identity, Keyring, Payload,
+    PayloadSigner, Scheme, Signer, UserHashError, VendorFailures, Verifier,
+};
 
 fn read(answer: *const std::ffi::c_char) -> String {
     // SAFETY: the lane's answer is NUL-terminated and valid until this thread's next call.
@@ -258,7 +261,7 @@ fn generated_calls_are_counted_and_lane_calls_are_not() {
     assert!(userhash_lane_generated_calls() > after_lane.max(before));
     // SAFETY: released once.
     unsafe { userhash_lane_release(handle) };
-    assert_eq!(userhash_lane_version(), 1);
+    assert_eq!(userhash_lane_version(), 2);
 }
 
 /// The packed protocol's shared vectors (testdata/vectors/packed/lane-v1.json): the bytes every
@@ -357,4 +360,282 @@ fn decode(answer: &str, count: usize) -> serde_json::Value {
         items[index] = serde_json::json!({ "error": parts.next().unwrap() });
     }
     serde_json::Value::Array(items)
+}
+
+/// A small call's whole answer: through the NUL-terminated text, or `userhash_lane_answer` when
+/// the text holds a NUL (the answer is then `?`).
+fn whole(answer: *const std::ffi::c_char) -> Vec<u8> {
+    // SAFETY: the lane's answer is NUL-terminated and valid until this thread's next call.
+    let text = unsafe { CStr::from_ptr(answer) }.to_bytes().to_vec();
+    if text != b"?" {
+        return text;
+    }
+    let mut len = 0usize;
+    // SAFETY: this thread's last answer, with its length.
+    let whole = unsafe { userhash_lane_answer(&mut len) };
+    unsafe { std::slice::from_raw_parts(whole, len) }.to_vec()
+}
+
+/// A lane text's fields from `at` on: `-` for none, or a byte length, a newline and the bytes.
+fn fields(text: &[u8], mut at: usize) -> Vec<Option<String>> {
+    let mut fields = Vec::new();
+    while at < text.len() {
+        let end = at + text[at..].iter().position(|&byte| byte == b'\n').unwrap();
+        let head = std::str::from_utf8(&text[at..end]).unwrap();
+        if head == "-" {
+            fields.push(None);
+            at = end + 1;
+        } else {
+            let length: usize = head.parse().unwrap();
+            fields.push(Some(
+                String::from_utf8(text[end + 1..end + 1 + length].to_vec()).unwrap(),
+            ));
+            at = end + 1 + length;
+        }
+    }
+    fields
+}
+
+/// The payload the generated export makes, written as the lane's text reads back: (complete,
+/// JSON, platform, one row of eight fields per entry).
+type PayloadParts = (bool, String, String, Vec<Vec<Option<String>>>);
+
+fn parts_of_generated(payload: &Payload) -> PayloadParts {
+    let rows = payload
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|entry| {
+            vec![
+                Some(entry.vendor),
+                Some(entry.scheme),
+                Some(entry.payload_key),
+                entry.token,
+                entry.user_id,
+                entry.email,
+                entry
+                    .error_code
+                    .map(|code| ErrorCode::name(code).to_owned()),
+                entry.error_message,
+            ]
+        })
+        .collect();
+    (
+        payload.is_complete().unwrap(),
+        payload.to_json().unwrap(),
+        payload.platform().unwrap(),
+        rows,
+    )
+}
+
+fn parts_of_text(text: &[u8]) -> PayloadParts {
+    let mut lines = text.splitn(3, |&byte| byte == b'\n');
+    let complete = lines.next().unwrap() == b"1";
+    let count: usize = std::str::from_utf8(lines.next().unwrap())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rest = lines.next().unwrap();
+    let mut fields = fields(rest, 0).into_iter();
+    let json = fields.next().unwrap().unwrap();
+    let platform = fields.next().unwrap().unwrap();
+    let rows: Vec<Vec<Option<String>>> = fields
+        .collect::<Vec<_>>()
+        .chunks(8)
+        .map(<[_]>::to_vec)
+        .collect();
+    assert_eq!(rows.len(), count);
+    assert!(rows.iter().all(|row| row.len() == 8));
+    (complete, json, platform, rows)
+}
+
+fn payload_signer() -> Arc<PayloadSigner> {
+    let text = |value: &str| value.to_owned();
+    ConfigBuilder::new(false)
+        .vendor(
+            text("acme"),
+            text("prod"),
+            text("intercom"),
+            text("intercom"),
+        )
+        .and_then(|b| b.key_secret(text("web"), text("intercom-web")))
+        .and_then(|b| b.key_secret(text("ios"), text("intercom-ios")))
+        .and_then(|b| b.vendor(text("acme"), text("prod"), text("zendesk"), text("zendesk")))
+        .and_then(|b| b.key_secret(text("messaging"), text("zendesk-secret")))
+        .and_then(|b| b.key_id(text("messaging"), text("app_64b6d9f0d7ab2e0001cd4e34")))
+        .and_then(|b| b.all_platforms(text("messaging")))
+        .and_then(|b| b.vendor(text("acme"), text("prod"), text("crisp"), text("crisp")))
+        .and_then(|b| b.key_secret(text("web"), text("crisp-web")))
+        .and_then(|b| b.build())
+        .and_then(|config| config.payload_signer(text("acme"), text("prod")))
+        .unwrap()
+}
+
+#[test]
+fn payload_answers_the_generated_payload() {
+    let signer = payload_signer();
+    let handle = signer.clone().lane_handle().unwrap();
+    let attributes = Attributes {
+        name: Some("Ada \"Lovelace\"".into()),
+        email_verified: Some(true),
+        account_id: Some("acct-1".into()),
+        nonce: None,
+        expires_in: Some(600),
+        extra_claims: None,
+    };
+    let identities = [
+        (Some("42"), Some("ada@example.com")),
+        (Some("42"), None),
+        (Some("nul\0inside"), Some("new\nline@example.com")),
+        (None, None),
+        (Some(""), Some("ada@example.com")),
+    ];
+    for (user_id, email) in identities {
+        for platform in ["web", "ios", "tv"] {
+            for (attributes, failures) in [
+                (None, VendorFailures::Report),
+                (Some(attributes.clone()), VendorFailures::Report),
+                (None, VendorFailures::Raise),
+            ] {
+                let identity = Identity {
+                    user_id: user_id.map(str::to_owned),
+                    email: email.map(str::to_owned),
+                };
+                let generated = signer.payload(
+                    identity,
+                    platform.to_owned(),
+                    attributes.clone(),
+                    Some(1_760_000_000),
+                    Some(failures),
+                );
+                let ((u, ul), (e, el), (p, pl)) = (arg(user_id), arg(email), arg(Some(platform)));
+                let given = attributes.clone().unwrap_or_default();
+                let ((n, nl), (a, al)) =
+                    (arg(given.name.as_deref()), arg(given.account_id.as_deref()));
+                let verified = given
+                    .email_verified
+                    .map_or(0, |verified| 1 + u32::from(verified));
+                let (expires_in, has_expires_in) = given.expires_in.map_or((0, 0), |s| (s, 1));
+                let raise = u32::from(failures == VendorFailures::Raise);
+                // SAFETY: a live handle and borrowed strings.
+                let answer = whole(unsafe {
+                    userhash_lane_payload(
+                        handle,
+                        u,
+                        ul,
+                        e,
+                        el,
+                        p,
+                        pl,
+                        n,
+                        nl,
+                        a,
+                        al,
+                        std::ptr::null(),
+                        0,
+                        std::ptr::null(),
+                        0,
+                        verified,
+                        expires_in,
+                        has_expires_in,
+                        1_760_000_000,
+                        1,
+                        raise,
+                    )
+                });
+                let case = format!("{user_id:?} {email:?} {platform} {failures:?}");
+                match generated {
+                    Ok(payload) => {
+                        assert_eq!(
+                            parts_of_text(&answer),
+                            parts_of_generated(&payload),
+                            "{case}"
+                        );
+                    }
+                    Err(error) => {
+                        let text = String::from_utf8(answer).unwrap();
+                        let code = text[1..].split(' ').next().unwrap().to_owned();
+                        assert_eq!(format!("!{code} {error}"), text, "{case}");
+                    }
+                }
+            }
+        }
+    }
+    // The unknown-vendor error is the generated `entry`'s, code and message.
+    let payload = signer
+        .payload(
+            Identity {
+                user_id: Some("42".into()),
+                email: None,
+            },
+            "web".into(),
+            None,
+            Some(1),
+            None,
+        )
+        .unwrap();
+    let Err(UserHashError::ConfigUnknownVendor(message)) = payload.entry("pylon".into()) else {
+        panic!("no unknown-vendor error");
+    };
+    // SAFETY: as above.
+    let answer =
+        whole(unsafe { userhash_lane_payload_unknown_vendor(handle, b"pylon".as_ptr(), 5) });
+    assert_eq!(
+        String::from_utf8(answer).unwrap(),
+        format!("!config_unknown_vendor {message}")
+    );
+    // Another kind of handle is refused.
+    let sign_handle = super::handle(super::Held::Signer(self::signer("intercom")));
+    // SAFETY: as above.
+    let answer =
+        whole(unsafe { userhash_lane_payload_unknown_vendor(sign_handle, b"x".as_ptr(), 1) });
+    assert!(answer.starts_with(b"!lane_misuse "));
+    // SAFETY: released once each.
+    unsafe {
+        userhash_lane_release(handle);
+        userhash_lane_release(sign_handle);
+    }
+}
+
+#[test]
+fn a_text_holding_a_nul_is_fetched_whole() {
+    let signer = payload_signer();
+    let handle = signer.lane_handle().unwrap();
+    let (u, ul) = arg(Some("nul\0inside"));
+    let (p, pl) = arg(Some("web"));
+    // SAFETY: a live handle and borrowed strings.
+    let answer = unsafe {
+        userhash_lane_payload(
+            handle,
+            u,
+            ul,
+            std::ptr::null(),
+            0,
+            p,
+            pl,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            0,
+            0,
+            0,
+            7,
+            1,
+            0,
+        )
+    };
+    // SAFETY: NUL-terminated, as every answer.
+    assert_eq!(unsafe { CStr::from_ptr(answer) }.to_bytes(), b"?");
+    let text = whole(answer);
+    assert!(
+        text.windows(10).any(|window| window == b"nul\0inside"),
+        "{text:?}"
+    );
+    // SAFETY: released once.
+    unsafe { userhash_lane_release(handle) };
 }

@@ -11,8 +11,8 @@ import java.util.Collections
 import java.util.WeakHashMap
 
 /**
- * The fast lane on the JVM: `Signer.sign`, `signMany`, `Verifier.verify` / `verifyAt` and
- * `Gate.check` / `checkAt` through the library's own small native interface
+ * The fast lane on the JVM: `Signer.sign`, `signMany`, `Verifier.verify` / `verifyAt`,
+ * `Gate.check` / `checkAt` and `PayloadSigner.payload` through the library's own small native interface
  * (crates/userhash-ffi/src/lane.rs), reached by JNI (crates/userhash-ffi/src/jni.rs).
  *
  * Why: every call of the generated uniffi API goes through JNA (call-status and buffer
@@ -54,7 +54,7 @@ internal object Lane {
     }
 
     /** The lane protocol this binding speaks (`LANE_VERSION` in lane.rs). */
-    private const val VERSION = 1
+    private const val VERSION = 2
 
     /** The one function of the lane called through JNA: `userhash_ffi_jni_register`, which binds
      *  the private natives below with JNI `RegisterNatives`. A direct-mapped method in this jar, so
@@ -83,6 +83,7 @@ internal object Lane {
     private val lastSigner = ThreadLocal<Last?>()
     private val lastVerifier = ThreadLocal<Last?>()
     private val lastGate = ThreadLocal<Last?>()
+    private val lastPayloadSigner = ThreadLocal<Last?>()
 
     private class Release(private val handle: Long) : Runnable {
         override fun run() = release(handle)
@@ -117,6 +118,11 @@ internal object Lane {
     private fun handleOf(gate: Gate): Long {
         if (gate.uniffiIsDestroyed) destroyed(gate)
         return handleOf(gate, lastGate) { gate.laneHandle().toLong() }
+    }
+
+    private fun handleOf(signer: PayloadSigner): Long {
+        if (signer.uniffiIsDestroyed) destroyed(signer)
+        return handleOf(signer, lastPayloadSigner) { signer.laneHandle().toLong() }
     }
 
     // --- The hot calls --------------------------------------------------------------------------
@@ -195,6 +201,62 @@ internal object Lane {
         )
     }
 
+    /** What the generated `payload` returns: a [Payload] answered from the lane's text. */
+    fun payload(signer: PayloadSigner, identity: Identity, platform: String, attributes: Attributes?, at: ULong?, failures: VendorFailures?): Payload {
+        if (!available) return signer.payloadUniffi(identity, platform, attributes, at, failures)
+        val handle = handleOf(signer)
+        val verified = when (attributes?.emailVerified) {
+            null -> 0
+            false -> 1
+            true -> 2
+        }
+        val answer = payload(
+            handle, identity.userId, identity.email, platform, attributes?.name, attributes?.accountId,
+            attributes?.nonce, attributes?.extraClaims, verified, attributes?.expiresIn?.toLong() ?: 0L,
+            attributes?.expiresIn != null, at?.toLong() ?: 0L, at != null, if (failures == VendorFailures.RAISE) 1 else 0,
+        )
+        Reference.reachabilityFence(signer)
+        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        if (text.failed) {
+            // A lone surrogate: the generated call throws the encoder's exception for it.
+            if (text.code == "not_utf8") return signer.payloadUniffi(identity, platform, attributes, at, failures)
+            throw text.failure()
+        }
+        val complete = text.line() == "1"
+        val count = text.line().toInt()
+        val json = text.field() ?: ""
+        val signedFor = text.field() ?: ""
+        val entries = ArrayList<PayloadEntry>(count)
+        repeat(count) {
+            entries.add(
+                PayloadEntry(
+                    vendor = text.field() ?: "",
+                    scheme = text.field() ?: "",
+                    payloadKey = text.field() ?: "",
+                    token = text.field(),
+                    userId = text.field(),
+                    email = text.field(),
+                    errorCode = text.field()?.let { ErrorCode.valueOf(it.uppercase()) },
+                    errorMessage = text.field(),
+                ),
+            )
+        }
+        return LanePayload(signedFor, json, complete, entries, signer)
+    }
+
+    /** The exception `payload.entry(vendor)` throws on [signer]'s payloads, which lack [vendor]. */
+    fun unknownVendor(signer: PayloadSigner, vendor: String): Exception {
+        val answer = payloadUnknownVendor(handleOf(signer), vendor)
+        Reference.reachabilityFence(signer)
+        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        if (text.failed && text.code == "not_utf8") {
+            // A lone surrogate: what the generated call's encoder throws for it.
+            Charsets.UTF_8.newEncoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .encode(java.nio.CharBuffer.wrap(vendor))
+        }
+        return text.failure()
+    }
+
     /** The batch's text (token lines, then `!<index> <code> <message>` per failed item), signed at
      *  one time; [data] and [lengths] are direct buffers, not written to during the call. */
     fun signPacked(signer: Signer, fields: PackedFields, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int): String {
@@ -224,6 +286,15 @@ internal object Lane {
     private external fun signPacked(handle: Long, fields: Int, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int): ByteArray?
 
     @JvmStatic
+    private external fun payload(
+        handle: Long, userId: String?, email: String?, platform: String, name: String?, accountId: String?, nonce: String?,
+        extraClaims: String?, emailVerified: Int, expiresIn: Long, hasExpiresIn: Boolean, at: Long, hasAt: Boolean, failures: Int,
+    ): ByteArray?
+
+    @JvmStatic
+    private external fun payloadUnknownVendor(handle: Long, vendor: String): ByteArray?
+
+    @JvmStatic
     private external fun generatedCalls(): Long
 
     @JvmStatic
@@ -231,6 +302,42 @@ internal object Lane {
 
     @JvmStatic
     private external fun version(): Int
+}
+
+/**
+ * A payload made by the lane: the generated [Payload]'s API, answered from the lane's text. No
+ * native object stands behind it (it is made with the generated class's handle-less
+ * constructor), so nothing but the error of a vendor it lacks crosses to Rust; closed, it throws
+ * as a closed generated object does.
+ */
+internal class LanePayload(
+    private val platform: String,
+    private val json: String,
+    private val complete: Boolean,
+    private val entries: List<PayloadEntry>,
+    private val signer: PayloadSigner,
+) : Payload(NoHandle) {
+    private fun <T> open(value: T): T {
+        if (uniffiIsDestroyed) throw IllegalStateException("Payload object has already been destroyed")
+        return value
+    }
+
+    override fun platform(): String = open(platform)
+
+    override fun toJson(): String = open(json)
+
+    override fun isComplete(): Boolean = open(complete)
+
+    override fun vendors(): List<String> = open(entries).map { it.vendor }
+
+    override fun entries(): List<PayloadEntry> = ArrayList(open(entries))
+
+    override fun entry(vendor: String): PayloadEntry =
+        open(entries).firstOrNull { it.vendor == vendor } ?: throw Lane.unknownVendor(signer, vendor)
+
+    override fun token(vendor: String): String? = entry(vendor).token
+
+    override fun payloadKey(vendor: String): String = entry(vendor).payloadKey
 }
 
 /** A lane text read in order: plain lines, then fields (`-` for none, or a UTF-8 byte length, a
@@ -332,6 +439,24 @@ fun Verifier.verifyAt(identity: Identity, token: String, now: ULong, label: Stri
 @Throws(UserHashException::class)
 fun Gate.check(identity: Identity, token: String? = null, label: String? = null): Decision =
     Lane.check(this, identity, token, label, null)
+
+/**
+ * Every vendor's token for [identity] on [platform] (`web`, `ios`, `android`, ...), each signed
+ * with that platform's key (or the one key a vendor says serves every platform). JWT vendors take
+ * the [attributes] they have claims for and are issued at [at] (Unix seconds; the clock, read
+ * once, when null). A vendor that cannot be signed fails in its slot, or throws its error with
+ * [failures] = `RAISE`. A platform no vendor has a key for throws `ConfigUnknownPlatform`.
+ * Through the fast lane (one JNI call; the payload is then plain data); the generated JNA call
+ * is `payloadUniffi`.
+ */
+@Throws(UserHashException::class)
+fun PayloadSigner.payload(
+    identity: Identity,
+    platform: String,
+    attributes: Attributes? = null,
+    at: ULong? = null,
+    failures: VendorFailures? = null,
+): Payload = Lane.payload(this, identity, platform, attributes, at, failures)
 
 /** [check] at the time [now] (Unix seconds). */
 @Throws(UserHashException::class)

@@ -226,7 +226,20 @@ class LaneTest {
         val gate = Gate(verifier, Enforcement.ENFORCE)
         val alice = Identity(userId = "42")
         val token = signer.sign(alice)
+        val payloads = payloadSigner()
+        val ada = Identity(userId = "42", email = "ada@example.com")
         val calls: Map<String, () -> Any> = mapOf(
+            "payload().toJson()" to { payloads.payload(ada, "web").toJson() },
+            "payload at a time, with attributes, raising" to {
+                payloads.payload(ada, "web", Attributes(name = "Ada", emailVerified = true), now, VendorFailures.RAISE)
+            },
+            "payload: every reading" to { readAll(payloads.payload(alice, "web")) },
+            "payload (a vendor without the platform, raising)" to {
+                assertThrows<UserHashException.ConfigUnknownPlatform> { payloads.payload(ada, "tv", failures = VendorFailures.RAISE) }
+            },
+            "payload: an unknown vendor" to {
+                assertThrows<UserHashException.ConfigUnknownVendor> { payloads.payload(ada, "web").entry("pylon") }
+            },
             "sign(identity)" to { signer.sign(alice) },
             "sign(userId)" to { signer.sign("42") },
             "signMany" to { signer.signManyOrNull(listOf("1", "", "2")) },
@@ -249,6 +262,57 @@ class LaneTest {
         assertEquals(before + 2, Lane.generatedCallCount(), "the counter counts generated calls")
     }
 
+    private fun payloadSigner(): PayloadSigner = ConfigBuilder()
+        .vendor("acme", "prod", "intercom", "intercom").keySecret("web", "intercom-web")
+        .vendor("acme", "prod", "zendesk", "zendesk").keySecret("messaging", "zendesk-secret")
+        .keyId("messaging", "app_64b6d9f0d7ab2e0001cd4e34").allPlatforms("messaging")
+        .vendor("acme", "prod", "crisp", "crisp").keySecret("web", "crisp-web")
+        .build().payloadSigner("acme", "prod")
+
+    /** Every reading of a payload, in one comparable list. */
+    private fun readAll(payload: Payload): List<Any?> = listOf(
+        payload.platform(), payload.vendors(), payload.entries(), payload.entry("intercom"),
+        payload.token("crisp"), payload.payloadKey("zendesk"), payload.isComplete(), payload.toJson(),
+    )
+
+    @Test
+    fun `payloads answer what the generated call answers`() {
+        val signer = payloadSigner()
+        val attributes = Attributes(name = "Ada \"L\"", emailVerified = false, accountId = "a1", expiresIn = 60uL)
+        val identities = listOf(
+            Identity(userId = "42", email = "ada@example.com"), Identity(userId = "42"), Identity(),
+            Identity(userId = "nul\u0000inside", email = "x@y"), Identity(userId = ""),
+        )
+        for (identity in identities) {
+            for (platform in listOf("web", "ios", "\u00e9")) {
+                for ((given, failures) in listOf(null to null, attributes to VendorFailures.REPORT, null to VendorFailures.RAISE)) {
+                    val lane = outcome { signer.payload(identity, platform, given, now, failures) }
+                    val generated = outcome { signer.payloadUniffi(identity, platform, given, now, failures) }
+                    if (generated !is Payload) {
+                        assertEquals(generated, lane, "$identity $platform $failures")
+                        continue
+                    }
+                    assertTrue(lane is LanePayload, "$lane")
+                    assertEquals(readAll(generated), readAll(lane as Payload), "$identity $platform $failures")
+                }
+            }
+        }
+        // The unknown-vendor error is the generated one's, message and all; a closed payload throws.
+        val ada = Identity(userId = "42", email = "ada@example.com")
+        val lane = signer.payload(ada, "web", at = now)
+        val generated = signer.payloadUniffi(ada, "web", at = now)
+        assertEquals(outcome { generated.entry("pylon") }, outcome { lane.entry("pylon") })
+        assertEquals(outcome { generated.entry("bad\uD800") }.let { (it as Pair<*, *>).first }, outcome { lane.entry("bad\uD800") }.let { (it as Pair<*, *>).first })
+        lane.close()
+        generated.close()
+        assertEquals(outcome { generated.toJson() }, outcome { lane.toJson() })
+        // A lone surrogate in an argument: what the generated call throws.
+        assertEquals(
+            outcome { signer.payloadUniffi(Identity(userId = "bad\uD800"), "web") }.let { (it as Pair<*, *>).first },
+            outcome { signer.payload(Identity(userId = "bad\uD800"), "web") }.let { (it as Pair<*, *>).first },
+        )
+    }
+
     /** Issue 14 item 9: the methods that take a raw native handle are private in the jar's
      *  bytecode, so no caller can pass an arbitrary address (the old direct path's were public:
      *  `internal` in Kotlin is public to the JVM), and no field holds a getter of a handle. */
@@ -266,6 +330,9 @@ class LaneTest {
             }
         }
         val natives = Lane::class.java.declaredMethods.filter { java.lang.reflect.Modifier.isNative(it.modifiers) }
-        assertEquals(setOf("sign", "verify", "check", "signPacked", "generatedCalls", "release", "version"), natives.map { it.name }.toSet())
+        assertEquals(
+            setOf("sign", "verify", "check", "signPacked", "payload", "payloadUnknownVendor", "generatedCalls", "release", "version"),
+            natives.map { it.name }.toSet(),
+        )
     }
 }

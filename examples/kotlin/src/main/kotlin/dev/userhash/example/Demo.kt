@@ -23,6 +23,7 @@ import dev.userhash.Verifier
 import dev.userhash.code
 import dev.userhash.errorCodeName
 import dev.userhash.of
+import dev.userhash.payload
 import dev.userhash.sign
 import dev.userhash.verifyAt
 import java.io.File
