@@ -119,6 +119,17 @@ def test_bad_items_raise_what_sign_raises_with_their_index() -> None:
         Signer(Scheme.by_name("help-scout"), "5ec2e7").sign_many(["42"])
 
 
+@pytest.mark.parametrize("bad", ["", "x" * 2000, Identity()])
+def test_a_bad_items_error_is_signs_after_its_index(bad: object) -> None:
+    identity = bad if isinstance(bad, Identity) else Identity(user_id=bad)
+    with pytest.raises(UserHashError) as alone:
+        INTERCOM.sign(identity)
+    with pytest.raises(UserHashError) as in_batch:
+        INTERCOM.sign_many(["ok", bad])  # type: ignore[list-item]
+    assert type(in_batch.value) is type(alone.value)
+    assert str(in_batch.value) == f"item 1: {alone.value}"
+
+
 def test_bad_items_become_none_on_request() -> None:
     tokens: List[Optional[str]] = INTERCOM.sign_many(
         ["1", "", "x" * 2000, Identity(), "bad\ud800", "2"], on_error="none"

@@ -413,6 +413,84 @@ private final class LanePayload: Payload, @unchecked Sendable {
     override func payloadKey(vendor: String) throws -> String { try entry(vendor: vendor).payloadKey }
 }
 
+// MARK: - Many identities in one call
+
+extension Signer {
+    /// Signs a packed batch (the layout `Packer` makes) through the lane's batch call, with the
+    /// clock read once: `count` tokens (`nil` where an item failed) and the failures, in order.
+    func lanePackedBatch(fields: PackedFields, data: [UInt8], lengths: [UInt8], count: Int) throws -> SignedBatch {
+        if count == 0 { return SignedBatch(tokens: [], failures: []) }
+        let code: UInt32
+        switch fields {
+        case .userId: code = 0
+        case .email: code = 1
+        case .userIdAndEmail: code = 2
+        }
+        let handle = try handles.handle(of: self) { try laneHandle() }
+        var length = 0
+        let text = data.withUnsafeBufferPointer { data in
+            lengths.withUnsafeBufferPointer { lengths in
+                userhash_lane_sign_packed(
+                    handle, code, data.baseAddress, data.count, lengths.baseAddress, lengths.count, 0, 0, 0, &length)
+            }
+        }
+        withExtendedLifetime(self) {}
+        guard let text = text else { throw LaneFailure(code: "lane_misuse", message: "no answer") }
+        defer { userhash_lane_free(text, length) }
+        return try SignedBatch(text: UnsafeBufferPointer(start: text, count: length), count: count)
+    }
+}
+
+/// The tokens of a packed batch, `nil` where an item failed, and the failures in input order.
+struct SignedBatch {
+    let tokens: [String?]
+    /// Each failed item's index, code and message.
+    let failures: [(index: Int, code: String, message: String)]
+
+    init(tokens: [String?], failures: [(index: Int, code: String, message: String)]) {
+        self.tokens = tokens
+        self.failures = failures
+    }
+
+    /// Reads the lane's batch text: `count` token lines (empty where an item failed), then one
+    /// `!<index> <code> <message>` line per failed item; a whole-batch failure (`!<code>
+    /// <message>`, no index) throws.
+    init(text: UnsafeBufferPointer<UInt8>, count: Int) throws {
+        if text.first == UInt8(ascii: "!"), text.count > 1, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[1]) {
+            throw Answer(Array(text)).error()
+        }
+        var tokens: [String?] = []
+        tokens.reserveCapacity(count)
+        var failures: [(index: Int, code: String, message: String)] = []
+        var start = 0
+        for end in text.indices where text[end] == UInt8(ascii: "\n") {
+            let line = UnsafeBufferPointer(rebasing: text[start..<end])
+            start = end + 1
+            if tokens.count < count {
+                tokens.append(line.isEmpty ? nil : String(decoding: line, as: UTF8.self))
+                continue
+            }
+            let fields = line.dropFirst().split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count >= 2, let index = Int(String(decoding: fields[0], as: UTF8.self)) else { continue }
+            failures.append((
+                index, String(decoding: fields[1], as: UTF8.self),
+                fields.count > 2 ? String(decoding: fields[2], as: UTF8.self) : ""))
+        }
+        if tokens.count != count {
+            throw UserHashError.MalformedBatch(message: "the batch answered \(tokens.count) lines for \(count) items")
+        }
+        self.tokens = tokens
+        self.failures = failures
+    }
+
+    /// Throws what `sign` throws for the first failed item, its message prefixed with its index:
+    /// the batch's own failure line, raised by the one re-raise (`laneError`).
+    func throwFirstFailure() throws {
+        guard let first = failures.first else { return }
+        throw laneError(code: first.code, message: "item \(first.index): \(first.message)")
+    }
+}
+
 /// The generated calls counted by the library so far: a hot call must add none (the guard
 /// tests read this).
 public func laneGeneratedCalls() -> UInt64 {

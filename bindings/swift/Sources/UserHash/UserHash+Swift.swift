@@ -125,7 +125,7 @@ extension Signer {
     /// The tokens for many user ids, in order: what `userIds.map { try sign(identity:
     /// Identity(userId: $0)) }` gives, at a fraction of the cost per id. The batch crosses to Rust
     /// as one buffer of UTF-8 and one of lengths, is signed on every core, and comes back as one
-    /// string (see `signPacked`). With `field: .email` each string is an email instead.
+    /// buffer (the fast lane's packed batch). With `field: .email` each string is an email instead.
     ///
     /// A bad item (an empty id, one over the length limit) throws the `UserHashError` that `sign`
     /// throws for it, its message prefixed with `item <index>: `; `signManyOrNil` gives `nil` in
@@ -133,9 +133,7 @@ extension Signer {
     /// per call.
     public func signMany(_ userIds: [String], field: PackedFields = .userId) throws -> [String] {
         let batch = try signPackedStrings(userIds, field: field)
-        try batch.throwFirstFailure(self) { index in
-            field == .email ? Identity(userId: nil, email: userIds[index]) : Identity(userId: userIds[index], email: nil)
-        }
+        try batch.throwFirstFailure()
         return batch.tokens.map { $0 ?? "" }
     }
 
@@ -148,7 +146,7 @@ extension Signer {
     /// items as for `signMany(_:field:)`.
     public func signMany(_ identities: [Identity]) throws -> [String] {
         let batch = try signPackedIdentities(identities)
-        try batch.throwFirstFailure(self) { identities[$0] }
+        try batch.throwFirstFailure()
         return batch.tokens.map { $0 ?? "" }
     }
 
@@ -179,8 +177,9 @@ extension Signer {
     }
 }
 
-/// The layout `signPacked` reads: every field's UTF-8 back to back, and one unsigned 32-bit
-/// little-endian length per field (`0xFFFFFFFF` for an absent one).
+/// The layout the lane's packed batch reads (`PackedBatch::from_lengths`): every field's UTF-8
+/// back to back, and one unsigned 32-bit little-endian length per field (`0xFFFFFFFF` for an
+/// absent one). The one packed encoder of this package.
 struct Packer {
     private(set) var data: [UInt8] = []
     private(set) var lengths: [UInt8] = []
@@ -204,74 +203,8 @@ struct Packer {
         withUnsafeBytes(of: length.littleEndian) { lengths.append(contentsOf: $0) }
     }
 
+    /// Signs the packed items through the fast lane's batch call.
     func sign(_ signer: Signer, fields: PackedFields, count: Int) throws -> SignedBatch {
-        if count == 0 {
-            return SignedBatch(tokens: [], failures: [])
-        }
-        // `count` token lines (empty where an item failed), then one `!<index> <code>` line per
-        // failed item.
-        var text = try signer.signPacked(fields: fields, data: Data(data), lengths: Data(lengths))
-        text.makeContiguousUTF8()
-        var tokens: [String?] = []
-        tokens.reserveCapacity(count)
-        var failures: [(Int, String)] = []
-        // One pass over the bytes; each line becomes a String by one copy from the buffer.
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            var start = 0
-            for end in bytes.indices where bytes[end] == UInt8(ascii: "\n") {
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                start = end + 1
-                if tokens.count < count {
-                    tokens.append(line.isEmpty ? nil : String(decoding: line, as: UTF8.self))
-                } else if let space = line.firstIndex(of: UInt8(ascii: " ")),
-                          let index = Int(String(decoding: UnsafeBufferPointer(rebasing: line[(line.startIndex + 1)..<space]), as: UTF8.self)) {
-                    // `!<index> <code> <message>`: the code is the word after the index.
-                    let rest = line[(space + 1)...]
-                    let end = rest.firstIndex(of: UInt8(ascii: " ")) ?? rest.endIndex
-                    let code = String(decoding: UnsafeBufferPointer(rebasing: rest[..<end]), as: UTF8.self)
-                    failures.append((index, code))
-                }
-            }
-        }
-        if tokens.count != count {
-            throw UserHashError.MalformedBatch(message: "signPacked returned \(tokens.count) lines for \(count) items")
-        }
-        return SignedBatch(tokens: tokens, failures: failures)
-    }
-}
-
-/// The tokens of a packed batch, `nil` where an item failed, and the failures in input order.
-struct SignedBatch {
-    let tokens: [String?]
-    let failures: [(Int, String)]
-
-    /// Throws what `sign` throws for the first failed item, with its index in the message: the
-    /// batch and `sign` share one implementation in Rust, so `sign` reproduces the error.
-    func throwFirstFailure(_ signer: Signer, identityAt: (Int) -> Identity) throws {
-        guard let (index, code) = failures.first else { return }
-        do {
-            _ = try signer.sign(identity: identityAt(index))
-        } catch let error as UserHashError {
-            throw error.prefixed("item \(index): ")
-        }
-        throw UserHashError.MalformedBatch(message: "item \(index) failed in the batch (\(code)) but signs alone")
-    }
-}
-
-extension UserHashError {
-    /// The same case with `prefix` before its message, for the errors signing raises (any other
-    /// is returned as it is).
-    fileprivate func prefixed(_ prefix: String) -> UserHashError {
-        let message = prefix + self.message
-        switch self {
-        case .Unidentified: return .Unidentified(message: message)
-        case .MissingField: return .MissingField(message: message)
-        case .EmptyField: return .EmptyField(message: message)
-        case .IdentifierTooLong: return .IdentifierTooLong(message: message)
-        case .TimestampNotApplicable: return .TimestampNotApplicable(message: message)
-        case .ClockBeforeEpoch: return .ClockBeforeEpoch(message: message)
-        case .JwtSigningInput: return .JwtSigningInput(message: message)
-        default: return self
-        }
+        try signer.lanePackedBatch(fields: fields, data: data, lengths: lengths, count: count)
     }
 }

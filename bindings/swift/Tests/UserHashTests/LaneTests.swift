@@ -115,6 +115,8 @@ final class LaneTests: XCTestCase {
             ("payload: an unknown vendor", {
                 XCTAssertThrowsError(try payloads.payload(identity: ada, platform: "web").entry(vendor: "pylon"))
             }),
+            ("signMany", { _ = try signer.signManyOrNil(["1", "", "2"]) }),
+            ("signMany (a failure)", { XCTAssertThrowsError(try signer.signMany(["1", "", "2"])) }),
             ("sign", { _ = try signer.sign(identity: self.alice) }),
             ("verify", { _ = try verifier.verify(identity: self.alice, token: token) }),
             ("verifyAt with a label", { _ = try verifier.verifyAt(identity: self.alice, token: token, now: self.now, label: "web") }),

@@ -37,7 +37,7 @@ final class PackedVectorTests: XCTestCase {
             let packedFields: PackedFields = [.userId, .email, .userIdAndEmail][vector["field_code"] as! Int]
             let batch = try packer.sign(signer, fields: packedFields, count: items.count)
             var got: [[String: String]] = batch.tokens.map { ["token": $0 ?? ""] }
-            for (index, code) in batch.failures { got[index] = ["error": code] }
+            for failure in batch.failures { got[failure.index] = ["error": failure.code] }
             XCTAssertEqual(got, vector["expect"] as? [[String: String]], id)
             checked += 1
         }

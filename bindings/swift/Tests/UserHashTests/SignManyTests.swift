@@ -37,6 +37,20 @@ final class SignManyTests: XCTestCase {
         XCTAssertEqual(try signer.signManyOrNil([Identity(userId: nil, email: nil)]), [nil])
     }
 
+    /// A bad item throws what `sign` throws for it, case and message, after its index: the
+    /// batch's own failure line, with no second signing.
+    func testABadItemsErrorIsSignsAfterItsIndex() throws {
+        for bad in ["", String(repeating: "x", count: 1025)] {
+            var alone: UserHashError?
+            XCTAssertThrowsError(try signer.sign(identity: Identity(userId: bad, email: nil))) { alone = $0 as? UserHashError }
+            XCTAssertThrowsError(try signer.signMany(["ok", bad])) { error in
+                guard let error = error as? UserHashError, let alone = alone else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.code, alone.code)
+                XCTAssertEqual(error.message, "item 1: \(alone.message)")
+            }
+        }
+    }
+
     /// Issue 14 item 11: library code never traps the host app. Asking for both fields with a
     /// list of strings used to hit a `precondition` and kill the process; it throws now.
     func testABadArgumentThrowsInsteadOfTrapping() {

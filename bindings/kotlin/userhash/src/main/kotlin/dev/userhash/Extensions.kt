@@ -230,16 +230,35 @@ private fun Signer.signPackedStrings(items: List<String>, field: PackedFields): 
     require(field != PackedFields.USER_ID_AND_EMAIL) { "field must be USER_ID or EMAIL" }
     if (items.isEmpty()) return SignedBatch(emptyList(), emptyList())
     val packer = Packer(items.size, items.size * 16)
-    for (item in items) packer.add(item)
+    items.forEachIndexed { index, item -> atItem(index) { packer.add(item) } }
     return packer.sign(this, field, items.size)
 }
 
 private fun Signer.signPackedIdentities(items: List<Identity>): SignedBatch {
     if (items.isEmpty()) return SignedBatch(emptyList(), emptyList())
     val packer = Packer(2 * items.size, items.size * 32)
-    for (identity in items) {
-        identity.userId?.let(packer::add) ?: packer.absent()
-        identity.email?.let(packer::add) ?: packer.absent()
+    items.forEachIndexed { index, identity ->
+        atItem(index) {
+            identity.userId?.let(packer::add) ?: packer.absent()
+            identity.email?.let(packer::add) ?: packer.absent()
+        }
     }
     return packer.sign(this, PackedFields.USER_ID_AND_EMAIL, items.size)
+}
+
+/** Packs one item; a lone surrogate throws what `sign` throws for it (the encoder's
+ *  [java.nio.charset.MalformedInputException]), its message prefixed with the item's index, as
+ *  every other bad item's is. */
+private inline fun atItem(index: Int, pack: () -> Unit) {
+    try {
+        pack()
+    } catch (malformed: java.nio.charset.MalformedInputException) {
+        throw MalformedItemException(index, malformed.inputLength)
+    }
+}
+
+/** The encoder's exception for a batch item that is not valid Unicode, naming the item. */
+private class MalformedItemException(private val index: Int, length: Int) :
+    java.nio.charset.MalformedInputException(length) {
+    override val message: String get() = "item $index: ${super.message}"
 }

@@ -58,6 +58,19 @@ class SignManyTest {
     }
 
     @Test
+    fun `a bad item's exception is sign's, class and message, after its index`() {
+        for (bad in listOf("", "x".repeat(1025), "bad\uD800")) {
+            val alone = runCatching { intercom.sign(bad) }.exceptionOrNull()!!
+            val inBatch = runCatching { intercom.signMany(listOf("ok", bad)) }.exceptionOrNull()!!
+            assertTrue(alone.javaClass.isInstance(inBatch), "${alone.javaClass} ${inBatch.javaClass}")
+            assertEquals("item 1: ${alone.message}", inBatch.message)
+            val identity = Identity(userId = bad, email = "a@b.c")
+            val inIdentities = runCatching { intercom.signMany(listOf(Identity(userId = "1"), identity)) }.exceptionOrNull()!!
+            assertEquals("item 1: ${runCatching { intercom.sign(identity) }.exceptionOrNull()!!.message}", inIdentities.message)
+        }
+    }
+
+    @Test
     fun `a lone surrogate is refused as by the generated bindings`() {
         assertThrows(java.nio.charset.CharacterCodingException::class.java) {
             intercom.signMany(listOf("ok", "bad\uD800"))
