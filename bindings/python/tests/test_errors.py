@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pytest
 
 import userhash
+from userhash._ffi.userhash import PackedFields  # the lane's plumbing, not the public API
 from userhash import (
     Enforcement,
     Freshness,
@@ -141,7 +142,7 @@ FAILURES: dict[str, tuple[type[UserHashError], Callable[[], object]]] = {
     "malformed_batch": (
         UserHashError.MalformedBatch,
         lambda: Signer(INTERCOM, SECRET).sign_packed(
-            userhash.PackedFields.USER_ID, b"a", (2).to_bytes(4, "little")
+            PackedFields.USER_ID, b"a", (2).to_bytes(4, "little")
         ),
     ),
     # {"alg":"HS256","typ":"JWT"}.{"user_id":"victim"}: what a user who picks their own id would
@@ -295,11 +296,16 @@ BAD_INPUTS: dict[str, tuple[str, str]] = {
     "max_age_over_ceiling": ("Verifier(KEYRING, Freshness(max_age_seconds=2**63 - 1))", "InvalidFreshness"),
     "max_age_over_i64": ("Verifier(KEYRING, Freshness(max_age_seconds=2**64 - 1))", "ValueError"),
     "keyring_as_verifier": ("Gate(KEYRING, Enforcement.ENFORCE)", "TypeError"),
-    "str_enforcement": ("Gate(VERIFIER, 'enforce')", "ValueError"),
     "none_identities": ("SIGNER.sign_batch(None)", "TypeError"),
-    # The generated bindings read `.user_id` off whatever they are given.
-    "dict_identity": ("SIGNER.sign({'user_id': '42'})", "AttributeError"),
-    "str_identity": ("SIGNER.sign('42')", "AttributeError"),
+    # A record or an enum of the wrong type is a TypeError naming the argument, where the
+    # generated bindings read `.user_id` off whatever they were given or looked the enum up.
+    "str_enforcement": ("Gate(VERIFIER, 'enforce')", "TypeError"),
+    "dict_identity": ("SIGNER.sign({'user_id': '42'})", "TypeError"),
+    "int_identity": ("SIGNER.sign(42)", "TypeError"),
+    "identity_and_keywords": ("SIGNER.sign(ALICE, user_id='42')", "TypeError"),
+    "str_identity_to_verify": ("VERIFIER.verify_at('42', 'a' * 64, 0)", "TypeError"),
+    "dict_attributes": ("SIGNER.sign_with(ALICE, {'name': 'Ada'})", "TypeError"),
+    "dict_freshness": ("Verifier(KEYRING, {'max_age_seconds': 60})", "TypeError"),
 }
 
 _PROBE = textwrap.dedent(
@@ -357,6 +363,23 @@ def test_bad_python_input_in_process() -> None:
     with pytest.raises(TypeError):
         signer.sign(Identity(user_id=42))  # type: ignore[arg-type]
     assert signer.sign(ALICE) == KEYRING.signer("web").sign(ALICE)  # still usable afterwards
+
+
+@pytest.mark.parametrize(
+    "call, says",
+    [
+        (lambda: Signer(INTERCOM, SECRET).sign(42), "'identity' must be Identity or str (a user id), not int"),
+        (lambda: Signer(INTERCOM, SECRET).sign(ALICE, email="a@x"), "an identity, or the user_id= and email= keywords, not both"),
+        (lambda: VERIFIER.verify("42", IOS_TOKEN), "Verifier.verify() argument 'identity' must be Identity, not str"),
+        (lambda: Gate(VERIFIER, "enforce"), "Gate() argument 'enforcement' must be Enforcement, not str"),
+        (lambda: Verifier(KEYRING, {"max_age_seconds": 60}), "Verifier() argument 'freshness' must be Freshness or None, not dict"),
+        (lambda: Signer("intercom", SECRET), "Signer() argument 'scheme' must be Scheme, not str"),
+    ],
+)  # fmt: skip
+def test_a_wrong_type_names_the_argument_and_what_it_takes(call: Callable[[], object], says: str) -> None:
+    with pytest.raises(TypeError) as raised:
+        call()
+    assert says in str(raised.value)
 
 
 def test_unencodable_secret_is_never_shown() -> None:

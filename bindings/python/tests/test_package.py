@@ -1,4 +1,5 @@
-"""The installed wheel: typed, its public names exported, the Rust doc comments as docstrings."""
+"""The installed wheel: typed, its public names exported (and no FFI plumbing), the Rust doc
+comments as docstrings, and the Python forms of its calls and reprs."""
 
 from __future__ import annotations
 
@@ -95,3 +96,45 @@ def test_records_repr_their_fields() -> None:
     shown = repr(decision)
     assert shown.startswith("Decision(allowed=False, outcome=<Outcome.MISSING")
     assert "would_deny_when_enforced=True" in shown
+
+
+def test_the_public_namespace_holds_no_ffi_plumbing() -> None:
+    public = {name for name in dir(userhash) if not name.startswith("_")}
+    submodules = {name for name in public if inspect.ismodule(getattr(userhash, name))}
+    assert public - submodules == set(userhash.__all__)
+    for plumbing in ("PackedFields", "packed_absent_length", "TYPE_CHECKING"):
+        assert plumbing not in public
+    assert not [name for name in public if name.endswith("Protocol")]
+
+
+def test_sign_takes_an_identity_a_user_id_or_keywords() -> None:
+    signer = userhash.Signer(userhash.Scheme.by_name("helpshift"), "secret")
+    both = userhash.Identity(user_id="42", email="ada@example.com")
+    assert signer.sign(user_id="42", email="ada@example.com") == signer.sign(both)
+    assert signer.sign("42") == signer.sign(user_id="42") == signer.sign(userhash.Identity(user_id="42"))
+    assert signer.sign(email="ada@example.com") == signer.sign(userhash.Identity(email="ada@example.com"))
+    with pytest.raises(userhash.UserHashError.Unidentified):  # type: ignore[attr-defined]
+        signer.sign()
+
+
+def test_objects_repr_their_scheme_and_key_fingerprint() -> None:
+    scheme = userhash.Scheme.by_name("intercom")
+    keyring = userhash.Keyring(scheme).with_key("web", "s3cret-value").with_key("ios", "other")
+    web = keyring.fingerprint("web")
+    signer = keyring.signer("web")
+    assert repr(scheme) == "Scheme('intercom')"
+    assert repr(userhash.Scheme.parse("subject=email")) == (
+        "Scheme('subject=email,key=utf8,output=hex,timestamp=none')"
+    )
+    assert repr(signer) == f"Signer(scheme='intercom', key={web!r})"
+    zendesk = userhash.Keyring(userhash.Scheme.by_name("zendesk")).with_key("app_1", "z")
+    assert repr(zendesk.signer("app_1")).endswith(", key_id='app_1')")
+    assert repr(keyring) == (
+        f"Keyring(scheme='intercom', keys={{'web': {web!r}, 'ios': {keyring.fingerprint('ios')!r}}})"
+    )
+    verifier = userhash.Verifier(keyring)
+    assert repr(verifier) == "Verifier(scheme='intercom')"
+    assert repr(userhash.Gate(verifier, userhash.Enforcement.REPORT)) == (
+        "Gate(enforcement=Enforcement.REPORT)"
+    )
+    assert "s3cret" not in repr(signer) + repr(keyring)

@@ -24,7 +24,8 @@ MISTAKES = textwrap.dedent(
     from userhash import Enforcement, Gate, Identity, Keyring, Scheme, Signer, Verifier
     signer = Signer(Scheme.by_name("intercom"), "secret")
     wrong: int = signer.sign(Identity(user_id="1"))  # expect: assignment
-    signer.sign("1")  # expect: arg-type
+    signer.sign(1)  # expect: arg-type
+    signer.sign(user_id=1)  # expect: arg-type
     Signer(Scheme.by_name("intercom"), b"secret")  # expect: arg-type
     Identity(user_id=42)  # expect: arg-type
     signer.sign_at(Identity(user_id="1"), "now")  # expect: arg-type

@@ -31,6 +31,9 @@ from userhash import (
 def sign_for(user_id: str, secret: str) -> str:
     signer: Signer = Signer(Scheme.by_name("intercom"), secret)
     token: str = signer.sign(Identity(user_id=user_id))
+    same: str = signer.sign(user_id)
+    also: str = signer.sign(user_id=user_id, email=None)
+    assert token == same == also
     fingerprint: str = signer.fingerprint()
     return f"{token} {fingerprint}"
 

@@ -33,6 +33,13 @@ impl Keyring {
         Ok(Arc::new(Keyring { inner }))
     }
 
+    /// The scheme of every key.
+    pub fn scheme(&self) -> Result<Arc<Scheme>> {
+        Ok(Arc::new(Scheme {
+            inner: self.inner.scheme().clone(),
+        }))
+    }
+
     /// The labels, in insertion order.
     pub fn labels(&self) -> Result<Vec<String>> {
         Ok(self.inner.labels().map(str::to_owned).collect())

@@ -17,9 +17,9 @@ Every failure raises a subclass of :class:`UserHashError` (``UserHashError.Misma
 import functools as _functools
 import inspect as _inspect
 import types as _types
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     # Type checkers see the lane's classes (the runtime binding is at the end).
     # (`PayloadSigner` adds nothing to the generated API, so type checkers keep the generated
     # class, which `Config.payload_signer` is declared to return.)
@@ -29,10 +29,20 @@ from ._ffi import userhash as _generated
 from ._ffi.userhash import *  # type: ignore[assignment]  # noqa: F401,F403  (the generated bindings are the API)
 from ._ffi.userhash import __all__ as _generated_all
 
-__all__ = [*_generated_all, "error_code"]
+# What the generated module exports for the bindings' own plumbing, not for users: the packed
+# batch's codes (the lane packs batches itself) and uniffi's `*Protocol` classes (the interfaces
+# its objects implement, for its own type checks). They stay in userhash._ffi.userhash.
+_PLUMBING = frozenset(
+    {"PackedFields", "packed_absent_length"}
+    | {name for name in _generated_all if name.endswith("Protocol")}
+)
+for _name in _PLUMBING:
+    del globals()[_name]
+
+__all__ = [*(name for name in _generated_all if name not in _PLUMBING), "error_code"]
 
 
-# Two safety fixes to the generated module; no userhash rule lives here.
+# Three safety fixes to the generated module; no userhash rule lives here.
 #
 # 1. Objects hold a native handle that their finaliser frees. The default copy and pickle
 #    protocols would duplicate the handle, so the copy signs with freed memory once the original
@@ -64,11 +74,63 @@ for _object_type in (  # noqa: F405
 
 # 2. Text is encoded as UTF-8 where it is lowered to Rust. A str holding a lone surrogate cannot
 #    be, and Python's UnicodeEncodeError keeps the whole string in `.object`, where repr() and
-#    tracebacks would show a secret. Raise a ValueError that says where, never what. Every public
-#    callable of the generated module is wrapped (its public names only).
-def _hide_unencodable_text(function):  # type: ignore[no-untyped-def]
+#    tracebacks would show a secret. Raise a ValueError that says where, never what.
+#
+# 3. Arguments are checked by type before they are lowered. The generated code reads a record's
+#    fields without checking its type (an AttributeError from inside: "'dict' object has no
+#    attribute 'user_id'") and looks an enum up by value (ValueError: "report"); a wrong type
+#    raises TypeError naming the argument and the type it takes, as Python's own calls do.
+#
+# Every public callable of the generated module is wrapped (its public names only).
+_CHECKED_TYPES = {
+    **{name: kind for name, kind in vars(_generated).items() if isinstance(kind, type)},
+    "str": str,
+}
+
+
+def _argument_checks(function):  # type: ignore[no-untyped-def]
+    """(position, name, type, optional) for each argument of a generated type (or str)."""
+    try:
+        parameters = list(_inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return ()
+    checks = []
+    for position, parameter in enumerate(parameters):
+        annotation = parameter.annotation
+        if not isinstance(annotation, str):
+            continue
+        optional = False
+        # uniffi writes an argument with a default as `typing.Union[object, T]`.
+        if annotation.startswith("typing.Union[object, ") and annotation.endswith("]"):
+            annotation = annotation[len("typing.Union[object, "):-1]
+        if annotation.startswith("typing.Optional[") and annotation.endswith("]"):
+            optional, annotation = True, annotation[len("typing.Optional["):-1]
+        kind = _CHECKED_TYPES.get(annotation)
+        if kind is not None:
+            checks.append((position, parameter.name, kind, optional))
+    return tuple(checks)
+
+
+def _lowered(function, owner: str = ""):  # type: ignore[no-untyped-def]
+    checks = _argument_checks(function)
+    called = f"{owner}.{function.__name__}" if owner else function.__name__
+    called = called.replace(".__init__", "")
+
     @_functools.wraps(function)
     def lowered(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for position, name, kind, optional in checks:
+            if position < len(args):
+                value = args[position]
+            elif name in kwargs:
+                value = kwargs[name]
+            else:
+                continue
+            if not isinstance(value, kind) and not (optional and value is None):
+                expected = f"{kind.__name__} or None" if optional else kind.__name__
+                raise TypeError(
+                    f"{called}() argument {name!r} must be {expected}, "
+                    f"not {type(value).__name__}"
+                )
         try:
             return function(*args, **kwargs)
         except UnicodeEncodeError as error:
@@ -86,14 +148,15 @@ for _object_type in (  # noqa: F405
     for _name, _member in list(vars(_object_type).items()):
         if _name.startswith("_") and _name != "__init__":
             continue
+        _owner = _object_type.__name__
         if isinstance(_member, (classmethod, staticmethod)):
-            setattr(_object_type, _name, type(_member)(_hide_unencodable_text(_member.__func__)))
+            setattr(_object_type, _name, type(_member)(_lowered(_member.__func__, _owner)))
         elif callable(_member):
-            setattr(_object_type, _name, _hide_unencodable_text(_member))
-for _name in _generated_all:
-    _member = globals()[_name]
+            setattr(_object_type, _name, _lowered(_member, _owner))
+for _name in __all__:
+    _member = globals().get(_name)
     if isinstance(_member, _types.FunctionType):
-        globals()[_name] = _hide_unencodable_text(_member)
+        globals()[_name] = _lowered(_member)
 
 
 # repr() of a record names its fields with their reprs, as a dataclass's would, so logs and the
@@ -111,6 +174,47 @@ for _record_type in (BatchEntry, Decision, Diagnosis, Finding, Freshness, Identi
         _inspect.signature(_record_type.__init__).parameters
     )[1:]
     _record_type.__repr__ = _record_repr  # type: ignore[assignment,method-assign]
+
+
+# repr() of an object says what it is without its key: the scheme, and the key's fingerprint
+# (`Signer(scheme='intercom', key='3f1c9a2b7d44')`), where the generated class showed an address.
+def _scheme_name(scheme: Scheme) -> str:  # noqa: F405
+    info = scheme.info()
+    # What Scheme.parse reads back: a preset's name, or a custom scheme's spec.
+    return info.name if info.preset is not None else info.spec
+
+
+def _scheme_repr(self: Scheme) -> str:  # noqa: F405
+    return f"Scheme({_scheme_name(self)!r})"
+
+
+def _signer_repr(self: Signer) -> str:  # noqa: F405
+    key_id = self.key_id()
+    named = "" if key_id is None else f", key_id={key_id!r}"
+    return f"Signer(scheme={_scheme_name(self.scheme())!r}, key={self.fingerprint()!r}{named})"
+
+
+def _keyring_repr(self: Keyring) -> str:  # noqa: F405
+    keys = {label: self.fingerprint(label) for label in self.labels()}
+    return f"Keyring(scheme={_scheme_name(self.scheme())!r}, keys={keys!r})"
+
+
+def _verifier_repr(self: Verifier) -> str:  # noqa: F405
+    return f"Verifier(scheme={_scheme_name(self.scheme())!r})"
+
+
+def _gate_repr(self: Gate) -> str:  # noqa: F405
+    return f"Gate(enforcement={self.enforcement()})"
+
+
+for _object_type, _repr in (  # noqa: F405
+    (Scheme, _scheme_repr),
+    (Signer, _signer_repr),
+    (Keyring, _keyring_repr),
+    (Verifier, _verifier_repr),
+    (Gate, _gate_repr),
+):
+    _object_type.__repr__ = _repr  # type: ignore[assignment,method-assign]
 
 
 # The cause of an exception as data, as Kotlin's and Swift's `error.code` give it: the same
@@ -143,7 +247,7 @@ def error_code(error: UserHashError) -> ErrorCode:  # noqa: F405
 # `Config.payload_signer`, ...) are built through
 # the generated module's own names, so they are these classes too. Defined after the fixes above,
 # which they inherit.
-if not TYPE_CHECKING:
+if not _TYPE_CHECKING:
     from ._lane import Gate, PayloadSigner, Signer, Verifier
     from ._lane import Payload as _LanePayload
 
@@ -155,4 +259,4 @@ if not TYPE_CHECKING:
     # type (a lane payload is one), and its text arguments get the fix above.
     for _name, _member in list(vars(_LanePayload).items()):
         if not _name.startswith("_") and callable(_member):
-            setattr(_LanePayload, _name, _hide_unencodable_text(_member))
+            setattr(_LanePayload, _name, _lowered(_member, "Payload"))

@@ -696,22 +696,66 @@ def _collect(
     tokens.extend(lines)
 
 
+def _fields_to_sign(
+    identity: object, user_id: Optional[str], email: Optional[str]
+) -> Tuple[Optional[str], Optional[str]]:
+    """The user id and email of ``sign``'s other forms: keywords, or a user id alone."""
+    if identity is None:
+        return user_id, email
+    if user_id is not None or email is not None:
+        raise TypeError("sign() takes an identity, or the user_id= and email= keywords, not both")
+    if isinstance(identity, str):
+        return identity, None
+    if isinstance(identity, Identity):
+        return identity.user_id, identity.email
+    raise TypeError(
+        f"sign() argument 'identity' must be Identity or str (a user id), "
+        f"not {type(identity).__name__}"
+    )
+
+
 class Signer(_generated.Signer):
     __doc__ = _generated.Signer.__doc__
 
-    def sign(self, identity: Identity) -> str:
+    def sign(
+        self,
+        identity: Union[Identity, str, None] = None,
+        *,
+        user_id: Optional[str] = None,
+        email: Optional[str] = None,
+    ) -> str:
+        """The token for an identity, given as an :class:`Identity`, as a user id alone, or as
+        ``user_id=`` / ``email=`` keywords (as Kotlin's ``sign(userId = ...)``)::
+
+            signer.sign(Identity(user_id="42", email="ada@example.com"))
+            signer.sign("42")                                  # = sign(Identity(user_id="42"))
+            signer.sign(user_id="42", email="ada@example.com")
+
+        Timestamped schemes stamp the token with the system clock, and JWT schemes issue it then;
+        ``sign_at`` chooses the time, ``sign_with`` adds JWT attributes. Raises the
+        :class:`UserHashError` of an identity the scheme cannot sign (``Unidentified``,
+        ``MissingField``, ``EmptyField``, ``IdentifierTooLong``), and ``TypeError`` for an
+        identity of another type, or for an identity and keywords together.
+
+        >>> import userhash
+        >>> signer = userhash.Signer(userhash.Scheme.by_name("intercom"), "secret")
+        >>> signer.sign("Message") == signer.sign(user_id="Message") == signer.sign(userhash.Identity(user_id="Message"))
+        True
+        """
+        if type(identity) is Identity and user_id is None and email is None:
+            user_id, email = identity.user_id, identity.email
+        else:
+            user_id, email = _fields_to_sign(identity, user_id, email)
         try:
-            if type(identity) is not Identity:
-                raise _Generated
-            user_id, email = _utf8(identity.user_id, "user_id"), _utf8(identity.email, "email")
+            user_id_bytes, email_bytes = _utf8(user_id, "user_id"), _utf8(email, "email")
         except _Generated:
-            return _GENERATED_SIGN(self, identity)  # type: ignore[no-any-return]
-        token = _whole(_SIGN(_lane_handle(self), user_id, _size_of(user_id), email, _size_of(email)))
+            return _GENERATED_SIGN(self, Identity(user_id=user_id, email=email))  # type: ignore[no-any-return]
+        token = _whole(_SIGN(
+            _lane_handle(self), user_id_bytes, _size_of(user_id_bytes), email_bytes, _size_of(email_bytes)
+        ))
         if token[0] == 33:  # "!"
             _fail(token)
         return token.decode()
-
-    sign.__doc__ = _GENERATED_SIGN.__doc__
 
     @overload
     def sign_many(
