@@ -43,7 +43,7 @@ const PYTHON_TESTS: [&str; 1] = ["bindings/python/tests/test_vectors.py"];
 const JVM_SMOKE_CLASSES: [&str; 3] = [
     "dev.userhash.VectorsTest",
     "dev.userhash.LaneTest",
-    "dev.userhash.ExceptionsTest",
+    "dev.userhash.ErrorsTest",
 ];
 
 /// Installs `built.wheel` alone into a fresh virtualenv of a Python of its architecture, with

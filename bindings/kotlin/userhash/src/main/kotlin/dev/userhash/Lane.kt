@@ -391,7 +391,7 @@ internal fun failure(text: String): Exception {
  * The one re-raise of the JVM binding: the [UserHashException] variant for a lane failure's
  * code, with its message (a code of the lane's own, never bad input, is an internal error).
  * Each [ErrorCode] names its variant (`not_utf8` → `UserHashException.NotUtf8`, as
- * `ExceptionsTest` checks for every code), so a code added to the core needs nothing here.
+ * `ErrorsTest` checks for every code), so a code added to the core needs nothing here.
  */
 internal fun failure(code: String, message: String): Exception {
     val make = VARIANTS[code] ?: return IllegalStateException("userhash lane: $code: $message")

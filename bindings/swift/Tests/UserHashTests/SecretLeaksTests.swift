@@ -3,7 +3,7 @@
 // keyring, signer, verifier, gate, verdict, decision, batch entry or diagnosis — for every kind of
 // scheme, whatever the token and whatever goes wrong.
 //
-// ErrorTests checks the same for one text-key scheme; this adds the hex-key, base64 and
+// ErrorsTests checks the same for one text-key scheme; this adds the hex-key, base64 and
 // timestamped schemes, the canary's hex form, and the canary pasted where a token or an
 // identifier belongs. Scheme names and keyring labels are echoed by design (to say which one is
 // wrong), so the canary is never put there.
@@ -33,7 +33,7 @@ private func sign(_ signer: Signer, _ identity: Identity, at: UInt64) throws -> 
     try timestamped(signer.scheme()) ? signer.signAt(identity: identity, unixSeconds: at) : signer.sign(identity: identity)
 }
 
-final class SecretLeakTests: XCTestCase {
+final class SecretLeaksTests: XCTestCase {
     /// Everything made or caught, as the text a log line would show.
     private var shown: [(what: String, text: String)] = []
 

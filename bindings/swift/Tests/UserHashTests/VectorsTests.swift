@@ -69,7 +69,7 @@ enum Got: Equatable {
     }
 }
 
-final class VectorTests: XCTestCase {
+final class VectorsTests: XCTestCase {
     func testEveryFileIsLoaded() throws {
         let files = try vectorFiles()
         XCTAssertGreaterThanOrEqual(files.count, 20, "vector files in \(vectorsDirectory.path)")

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 
 /** Failures surface as typed, catchable exceptions (one variant per cause), never as crashes. */
-class ExceptionsTest {
+class ErrorsTest {
     private val intercom = Scheme.byName("intercom")
 
     @Test

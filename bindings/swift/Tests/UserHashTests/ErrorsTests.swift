@@ -10,7 +10,7 @@ private let hexSecret = String(repeating: "7f3a9c1e", count: 8) // hex-looking: 
 private let now: UInt64 = 1_741_761_700
 private let alice = Identity(userId: "42")
 
-final class ErrorTests: XCTestCase {
+final class ErrorsTests: XCTestCase {
     private var intercom: Scheme!
     private var pylon: Scheme! // hex-decodes its secret, signs the email
     private var keyring: Keyring!

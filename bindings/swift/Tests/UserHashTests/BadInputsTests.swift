@@ -149,7 +149,7 @@ private struct RowRunner {
     }
 }
 
-final class BadInputTests: XCTestCase {
+final class BadInputsTests: XCTestCase {
     func testEveryRowGivesItsCodeOrItsValue() throws {
         let matrix = try loadMatrix()
         let rows = matrix.rows.filter { $0.languages.contains("swift") }

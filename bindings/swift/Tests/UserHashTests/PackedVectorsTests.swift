@@ -4,7 +4,7 @@ import XCTest
 
 /// The packed protocol's shared vectors (testdata/vectors/packed/lane-v1.json): Swift's encoder
 /// (`Packer`) makes each case's bytes, and its decoder reads each item's outcome.
-final class PackedVectorTests: XCTestCase {
+final class PackedVectorsTests: XCTestCase {
     private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     func testTheEncoderMakesTheVectorsBytesAndTheDecoderReadsTheirOutcomes() throws {
