@@ -20,6 +20,17 @@ pub(crate) const REACTOR: &str = "bindings/kotlin";
 pub(crate) const BINDING: &str = "bindings/kotlin/userhash";
 /// The example server (and the demo), a separate Maven project depending on the installed jar.
 const EXAMPLE: &str = "examples/kotlin";
+/// The Spring Boot example, a Spring Boot application depending on the installed starter.
+const SPRING_EXAMPLE: &str = "examples/spring";
+/// The Spring Boot example's walk through itself over HTTP, and its classpath file.
+const SPRING_DEMO_MAIN: &str = "dev.userhash.example.spring.WebDemo";
+const SPRING_EXAMPLE_CLASSPATH: &str = "examples/spring/target/classpath.txt";
+/// The demo secrets the Spring Boot example's application.yml names (as its tests set them).
+const SPRING_DEMO_SECRETS: [(&str, &str); 3] = [
+    ("MESSENGER_INTERCOM_WEB_SECRET", "demo-intercom-web-secret"),
+    ("MESSENGER_INTERCOM_IOS_SECRET", "demo-intercom-ios-secret"),
+    ("MESSENGER_ZENDESK_SECRET", "demo-zendesk-messaging-secret"),
+];
 /// Where the generated package lands (uniffi writes `dev/userhash/userhash.kt` under it).
 const GENERATED_ROOT: &str = "bindings/kotlin/userhash/src/main/kotlin";
 /// Where JNA looks for the library on the classpath of a linux-x86-64 JVM.
@@ -65,8 +76,9 @@ pub fn generate(ctx: &Ctx) -> anyhow::Result<()> {
 
 /// Builds the library and the bindings, then `mvn install` of the reactor (the binding's JUnit
 /// suite over every vector, exceptions, threads and the Java API under Surefire, the packaged jar
-/// run alone with its dependencies under Failsafe; then each module beside it), then the example
-/// server's suite over loopback HTTP against the installed jar.
+/// run alone with its dependencies under Failsafe; then the web modules: the Spring Boot
+/// auto-configuration's and the Ktor plugin's test sites over real HTTP), then the examples'
+/// suites over loopback HTTP against the installed jars.
 pub fn test(ctx: &Ctx) -> Outcome {
     if let Err(reason) = ensure_jvm_toolchain(ctx) {
         return Outcome::Skipped(reason);
@@ -84,16 +96,23 @@ pub fn test(ctx: &Ctx) -> Outcome {
             .env_remove(HOST_LIBRARY_PATH)
             .run()
             .context("the Kotlin example's Maven build")?;
+        let spring = ctx.path(SPRING_EXAMPLE).join("pom.xml");
+        cmd!(sh, "mvn -B -ntp -f {spring} verify")
+            .env_remove(HOST_LIBRARY_PATH)
+            .run()
+            .context("the Spring Boot example's Maven build")?;
         // The JMH benchmarks still build and run (one short iteration; figures not judged).
         let smoke = ctx.scratch().join("bench/jmh-smoke.json");
         std::fs::create_dir_all(ctx.scratch().join("bench"))?;
         run_bench(ctx, true, &smoke).context("the JMH benchmarks' smoke run")?;
-        Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath); example server over loopback; JMH smoke".to_owned())
+        Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath; Spring Boot and Ktor test sites over HTTP); example servers (JDK, Spring Boot) over loopback; JMH smoke".to_owned())
     };
     run().into()
 }
 
-/// Runs the Kotlin demo over `examples/demo.json`; its stdout is the demo's JSON lines. `None`
+/// Runs the Kotlin demo over `examples/demo.json`; its stdout is the demo's JSON lines. Then
+/// shows the Spring Boot example answering over HTTP: started on a free port, its page's payload
+/// used against its gate, a tampered copy refused (printed here, not part of the table). `None`
 /// only when no JDK and Maven can be had on this machine.
 pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     if ensure_jvm_toolchain(ctx).is_err() {
@@ -101,23 +120,40 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     }
     let sh = &ctx.sh;
     prepare(ctx)?;
+    let reactor = ctx.path(REACTOR).join("pom.xml");
     let example = ctx.path(EXAMPLE).join("pom.xml");
-    // The suites are `test`'s job; here only the jar and the example's classes are needed.
-    install_binding(ctx)?;
-    cmd!(sh, "mvn -B -q -ntp -f {example} package -DskipTests")
+    let spring = ctx.path(SPRING_EXAMPLE).join("pom.xml");
+    // The suites are `test`'s job; here only the jars and the examples' classes are needed.
+    cmd!(sh, "mvn -B -q -ntp -f {reactor} install -DskipTests")
         .env_remove(HOST_LIBRARY_PATH)
         .run()?;
+    for pom in [&example, &spring] {
+        cmd!(sh, "mvn -B -q -ntp -f {pom} package -DskipTests")
+            .env_remove(HOST_LIBRARY_PATH)
+            .run()?;
+    }
     let classpath = format!(
         "{}:{}",
         ctx.path(EXAMPLE).join("target/classes").display(),
         std::fs::read_to_string(ctx.path(EXAMPLE_CLASSPATH))?.trim()
     );
     let demo_json = ctx.path("examples/demo.json");
-    Ok(Some(
-        cmd!(sh, "java -cp {classpath} {DEMO_MAIN} {demo_json}")
-            .env_remove(HOST_LIBRARY_PATH)
-            .read()?,
-    ))
+    let tokens = cmd!(sh, "java -cp {classpath} {DEMO_MAIN} {demo_json}")
+        .env_remove(HOST_LIBRARY_PATH)
+        .read()?;
+    let spring_classpath = format!(
+        "{}:{}",
+        ctx.path(SPRING_EXAMPLE).join("target/classes").display(),
+        std::fs::read_to_string(ctx.path(SPRING_EXAMPLE_CLASSPATH))?.trim()
+    );
+    let mut web =
+        cmd!(sh, "java -cp {spring_classpath} {SPRING_DEMO_MAIN}").env_remove(HOST_LIBRARY_PATH);
+    for (name, secret) in SPRING_DEMO_SECRETS {
+        web = web.env(name, secret);
+    }
+    let example = web.read().context("the Spring Boot example's demo")?;
+    println!("{example}");
+    Ok(Some(tokens))
 }
 
 /// The JMH benchmarks, a Maven project of their own depending on the installed jar.
@@ -125,14 +161,20 @@ const BENCH: &str = "bindings/kotlin/bench";
 /// JMH options for a smoke run: one short iteration of each benchmark, no warm-up.
 const BENCH_SMOKE: [&str; 8] = ["-f", "1", "-wi", "0", "-i", "1", "-r", "100ms"];
 
-/// Installs the jar, packages the JMH benchmarks and runs them, writing JMH's JSON results to
+/// Installs the JVM modules, packages the JMH benchmarks and runs them, writing JMH's JSON results to
 /// `results`. `false` only when no JDK and Maven can be had on this machine.
 pub fn bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Result<bool> {
     if ensure_jvm_toolchain(ctx).is_err() {
         return Ok(false);
     }
     prepare(ctx)?;
-    install_binding(ctx)?;
+    // Every module: the benchmarks measure the Spring Boot filter too.
+    let sh = &ctx.sh;
+    let reactor = ctx.path(REACTOR).join("pom.xml");
+    cmd!(sh, "mvn -B -q -ntp -f {reactor} install -DskipTests")
+        .env_remove(HOST_LIBRARY_PATH)
+        .run()
+        .context("installing the JVM modules")?;
     run_bench(ctx, quick, results)?;
     Ok(true)
 }
