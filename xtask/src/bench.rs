@@ -415,6 +415,15 @@ fn kotlin(ctx: &Ctx, quick: bool, scratch: &Path, core: &Core) -> anyhow::Result
         )
         .target(2.0, "≤ 2×"),
         Row::new(
+            "Spring Boot `UserHashGateFilter`: what it adds to a request (enforce, a genuine \
+             token: the headers, the user, the lane's gate check, the counts, the Micrometer \
+             counter, the decision on the request)",
+            get("springFilter")? - get("springChainOnly")?,
+            VERIFY,
+            verify_baseline,
+        )
+        .target(3.0, "≤ 3×"),
+        Row::new(
             "`signer.sign(userId)` (fast lane)",
             direct,
             "`javax.crypto.Mac`, made per call, + `HexFormat`",
@@ -473,6 +482,11 @@ fn kotlin(ctx: &Ctx, quick: bool, scratch: &Path, core: &Core) -> anyhow::Result
          Memory API: FFM needs Java 22+, the jar supports 17, and a fresh machine can install \
          only Debian's JDK 17 through the project's scripts; the JNI lane meets the targets it \
          meets on 17 alone (see the rows)."
+            .to_owned(),
+        "The filter's row is `FilterBenchmark`: one request through `UserHashGateFilter` \
+         (bindings/kotlin/userhash-spring-boot-autoconfigure) to a chain that does nothing, less \
+         the same request to that chain alone, with Spring's mock servlet request and response \
+         reused (a server's own cost is in neither)."
             .to_owned(),
     ];
     Ok(Some(Section {
