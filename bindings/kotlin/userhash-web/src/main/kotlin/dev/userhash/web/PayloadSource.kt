@@ -4,6 +4,7 @@ import dev.userhash.ErrorCode
 import dev.userhash.Identity
 import dev.userhash.PayloadSigner
 import dev.userhash.UserHashException
+import dev.userhash.payload
 
 /**
  * Signs the payload — every configured vendor's token for the request's user — for one app's
