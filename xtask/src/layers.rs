@@ -25,6 +25,7 @@ pub const LAYERS: [(&str, &[&str]); 8] = [
         "data and encodings",
         &[
             "clock",
+            "column",
             "error",
             "freshness",
             "identity",

@@ -15,9 +15,13 @@
 //! - **lines**: `data` holds one line per field, separated (not terminated) by `\n`; every field
 //!   is present, an empty line is an empty field. For fields without a newline, the batch needs
 //!   no lengths at all (Python packs it with one `"\n".join`).
+//! - **columns**: each field a [`Column`] of its own, read in place — Arrow's string layouts,
+//!   which Polars, pandas and Spark hand over through the Arrow C data interface; a null value
+//!   is an absent field.
 //!
 //! Signing a packed batch is [`Signer::sign_packed`](crate::Signer::sign_packed).
 
+use crate::column::Column;
 use crate::error::{Error, Field, Result};
 use crate::identity::Identity;
 
@@ -79,6 +83,8 @@ enum Delimiters<'a> {
     Lengths(&'a [u8]),
     /// Fields separated by `\n`.
     Lines,
+    /// Each field a column: the item's first field from the first, its second from the second.
+    Columns([Option<Column<'a>>; 2]),
 }
 
 /// A validated view of a packed batch (see the module doc for the layouts). Items are read in
@@ -159,6 +165,44 @@ impl<'a> PackedBatch<'a> {
         }
     }
 
+    /// The columns layout: the user ids, the emails, or both (one item per row, so both
+    /// columns have the same length); a null value is an absent field. `data` is unused.
+    ///
+    /// # Errors
+    /// [`Error::MalformedBatch`] when no column is given, or two of different lengths.
+    pub fn from_columns(
+        user_id: Option<Column<'a>>,
+        email: Option<Column<'a>>,
+    ) -> Result<PackedBatch<'a>> {
+        let (fields, columns, items) = match (user_id, email) {
+            (Some(user_id), Some(email)) if user_id.len() == email.len() => (
+                BatchFields::UserIdAndEmail,
+                [Some(user_id), Some(email)],
+                user_id.len(),
+            ),
+            (Some(user_id), Some(email)) => {
+                return Err(malformed(format!(
+                    "{} user ids and {} emails: one of each per item",
+                    user_id.len(),
+                    email.len()
+                )));
+            }
+            (Some(user_id), None) => (BatchFields::UserId, [Some(user_id), None], user_id.len()),
+            (None, Some(email)) => (BatchFields::Email, [Some(email), None], email.len()),
+            (None, None) => {
+                return Err(malformed(
+                    "no column of user ids or emails was given".to_owned(),
+                ));
+            }
+        };
+        Ok(PackedBatch {
+            fields,
+            data: &[],
+            delimiters: Delimiters::Columns(columns),
+            items,
+        })
+    }
+
     /// The number of items.
     pub fn len(&self) -> usize {
         self.items
@@ -178,6 +222,17 @@ impl<'a> PackedBatch<'a> {
     /// the data: one pass over the delimiters, so that runs of items can be read from the middle.
     pub(crate) fn cursors(&self, starts: &[usize]) -> Vec<Cursor<'a>> {
         let width = self.fields.width();
+        if let Delimiters::Columns(_) = self.delimiters {
+            // A column is read by index: a cursor starts anywhere without a scan.
+            return starts
+                .iter()
+                .map(|&start| Cursor {
+                    batch: *self,
+                    field: start * width,
+                    byte: 0,
+                })
+                .collect();
+        }
         let mut cursors = Vec::with_capacity(starts.len());
         let mut wanted = starts.iter().copied().peekable();
         let mut cursor = self.cursor_at_start();
@@ -236,6 +291,10 @@ impl<'a> Cursor<'a> {
                     .unwrap_or(rest.len());
                 self.byte += length + 1;
                 rest.get(..length)
+            }
+            Delimiters::Columns(columns) => {
+                let width = self.batch.fields.width();
+                columns.get(field % width)?.as_ref()?.get(field / width)
             }
         }
     }

@@ -8,6 +8,7 @@
 //
 // 1. Data and encodings.
 mod clock;
+mod column;
 mod error;
 mod freshness;
 mod identity;
@@ -39,6 +40,7 @@ mod surface;
 
 pub use batch::{ABSENT_LENGTH, BatchFailure, BatchFields, BatchTokens, PackedBatch};
 pub use claims::{Attributes, ClaimLayout, ClaimPath, DEFAULT_JWT_LIFETIME_SECONDS};
+pub use column::Column;
 pub use error::{Error, ErrorKind, Field, Result, TokenDefect};
 pub use explain::{Cause, Diagnosis, Finding};
 pub use freshness::{

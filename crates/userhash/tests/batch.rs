@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use userhash::{
-    ABSENT_LENGTH, BatchFields, BatchOptions, ErrorKind, Identity, PackedBatch, Scheme, Secret,
-    Signer,
+    ABSENT_LENGTH, BatchFields, BatchOptions, Column, ErrorKind, Identity, PackedBatch, Scheme,
+    Secret, Signer,
 };
 
 fn signer(scheme: &str) -> Signer {
@@ -125,4 +125,74 @@ fn large_batches_keep_order_on_every_thread_count() {
         }
         assert_eq!(got, expected, "{max_threads}");
     }
+}
+
+#[test]
+fn columns_sign_as_sign_does_with_nulls_as_absent_fields() {
+    // Arrow's layouts (issue 21): a slice of two 32-bit-offset columns, the second with nulls.
+    let helpshift = signer("helpshift");
+    let ids: Vec<String> = (0..6000).map(|i| format!("user-{i}")).collect();
+    let emails: Vec<String> = (0..6000).map(|i| format!("u{i}@example.com")).collect();
+    let column_of = |values: &[String]| {
+        let mut offsets = vec![0i32];
+        let mut data = Vec::new();
+        for value in values {
+            data.extend_from_slice(value.as_bytes());
+            offsets.push(i32::try_from(data.len()).unwrap());
+        }
+        let offsets: Vec<u8> = offsets.iter().flat_map(|o| o.to_ne_bytes()).collect();
+        (offsets, data)
+    };
+    let (id_offsets, id_data) = column_of(&ids);
+    let (email_offsets, email_data) = column_of(&emails);
+    // Every third email null, from a bitmap whose first bit is item 0 of the buffers.
+    let validity: Vec<u8> = (0..6000usize.div_ceil(8))
+        .map(|byte| {
+            (0..8).fold(0u8, |bits, bit| {
+                bits | u8::from((byte * 8 + bit) % 3 != 0) << bit
+            })
+        })
+        .collect();
+    let (offset, len) = (7, 5000);
+    let user_ids = Column::with_offsets32(&id_offsets, &id_data, None, offset, len).unwrap();
+    let email_column =
+        Column::with_offsets32(&email_offsets, &email_data, Some(&validity), offset, len).unwrap();
+    let batch = PackedBatch::from_columns(Some(user_ids), Some(email_column)).unwrap();
+    assert_eq!(batch.fields(), BatchFields::UserIdAndEmail);
+    let tokens = helpshift
+        .sign_packed(&batch, BatchOptions::default())
+        .unwrap();
+    assert!(tokens.failures.is_empty());
+    for (index, line) in tokens.lines.lines().enumerate() {
+        let item = offset + index;
+        let mut identity = Identity::from_user_id(ids[item].clone());
+        if item % 3 != 0 {
+            identity = identity.with_email(emails[item].clone());
+        }
+        assert_eq!(Ok(line.to_owned()), helpshift.sign(&identity), "{item}");
+    }
+    // One column alone; a null then leaves the item unidentified.
+    let emails_only =
+        Column::with_offsets32(&email_offsets, &email_data, Some(&validity), 0, 6).unwrap();
+    let batch = PackedBatch::from_columns(None, Some(emails_only)).unwrap();
+    let tokens = signer("help-scout")
+        .sign_packed(&batch, BatchOptions::default())
+        .unwrap();
+    let failed: Vec<_> = tokens
+        .failures
+        .iter()
+        .map(|f| (f.index, f.error.kind()))
+        .collect();
+    assert_eq!(
+        failed,
+        [(0, ErrorKind::Unidentified), (3, ErrorKind::Unidentified)]
+    );
+    // Columns of different lengths, or none, are not a batch.
+    let short = Column::with_offsets32(&id_offsets, &id_data, None, 0, 3).unwrap();
+    let error = PackedBatch::from_columns(Some(short), Some(emails_only)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedBatch);
+    assert_eq!(
+        PackedBatch::from_columns(None, None).unwrap_err().kind(),
+        ErrorKind::MalformedBatch
+    );
 }
