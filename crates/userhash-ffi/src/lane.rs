@@ -31,7 +31,9 @@
 //!     key, token, user id, email, error code and error message (each entry's `PayloadEntry`);
 //!   - the unknown-vendor error of a payload signer's payloads: always a failure;
 //!   - packed batch: the core's token lines, one per item, then `!<index> <code> <message>` per
-//!     failed item (no newline in the message).
+//!     failed item (no newline in the message);
+//!   - Arrow columns (version 3): an empty text; the tokens, and each failed row's code, are
+//!     Arrow string columns written through the C data interface (`lane/arrow.rs`).
 //!
 //! No rule lives here: every call goes to the same core method the generated export calls, and
 //! the gate's decision is the generated `Decision`'s fields, encoded.
@@ -39,6 +41,7 @@
 //! The C symbols are in `lane/abi.rs`; the JVM reaches the same operations through `jni.rs`.
 
 pub(crate) mod abi;
+pub(crate) mod arrow;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -65,7 +68,9 @@ use crate::{
 ///    testdata/vectors/packed/lane-v1.json), the batch time, verify, the gate check.
 /// 2. the payload (`userhash_lane_payload`, JNI `Lane.payload`) and its unknown-vendor error;
 ///    a small call's answer that holds a NUL is `?`, fetched whole with `userhash_lane_answer`.
-pub const LANE_VERSION: u32 = 2;
+/// 3. Arrow string columns through the Arrow C data interface (`userhash_lane_sign_arrow`,
+///    `lane/arrow.rs`).
+pub const LANE_VERSION: u32 = 3;
 
 /// Marks a failure: the first byte of a failed call's text, and of each failure line of a batch.
 const FAILURE_MARK: char = '!';
@@ -374,17 +379,27 @@ impl Held {
         Err(self.payload_signer()?.inner.unknown_vendor(vendor).into())
     }
 
-    /// Signs a packed batch at the batch's one time (`at`, or the clock read once).
+    /// Signs a packed batch at the batch's one time (`at`, or the clock read once): its
+    /// tokens and failed items.
+    pub(crate) fn sign_batch(
+        &self,
+        batch: Result<PackedBatch<'_>, CoreError>,
+        max_threads: u32,
+        at: Option<u64>,
+    ) -> Result<BatchTokens, Failure> {
+        let signer = &self.signer()?.inner;
+        let options = BatchOptions::new(usize::try_from(max_threads).unwrap_or(0), at);
+        Ok(signer.sign_packed(&batch?, options)?)
+    }
+
+    /// [`Held::sign_batch`], answered as the packed batch's text.
     pub(crate) fn sign_packed(
         &self,
         batch: Result<PackedBatch<'_>, CoreError>,
         max_threads: u32,
         at: Option<u64>,
     ) -> Answer {
-        let signer = &self.signer()?.inner;
-        let options = BatchOptions::new(usize::try_from(max_threads).unwrap_or(0), at);
-        let tokens = signer.sign_packed(&batch?, options)?;
-        Ok(packed_text(tokens))
+        Ok(packed_text(self.sign_batch(batch, max_threads, at)?))
     }
 }
 

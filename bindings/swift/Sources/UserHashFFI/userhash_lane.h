@@ -1,4 +1,4 @@
-// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 2:
+// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 3:
 // the project's own symbols for the hot calls, beside uniffi's generated ones. Hand-written, and
 // checked against the library by every build that links it. Texts and conventions: lane.rs.
 #ifndef USERHASH_LANE_H
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// The lane's protocol version (2).
+/// The lane's protocol version (3).
 uint32_t userhash_lane_version(void);
 /// Calls of uniffi's generated exports of Signer, Verifier and Gate so far (the guard tests').
 uint64_t userhash_lane_generated_calls(void);
@@ -54,5 +54,21 @@ uint8_t *userhash_lane_sign_lines(uint64_t signer, uint32_t fields, const uint8_
                                   size_t lines_len, uint64_t count, uint32_t max_threads,
                                   uint64_t at, uint32_t has_at, size_t *out_len);
 void userhash_lane_free(uint8_t *text, size_t len);
+
+// Version 3: Arrow string columns through the Arrow C data interface (struct ArrowSchema and
+// struct ArrowArray as the interface defines them; declared opaque here). A null schema leaves a
+// field out; the tokens (and, when codes_* are not null, each failed row's code) are written as
+// string columns the caller releases. The answer is empty, or `!<code> <message>`.
+struct ArrowSchema;
+struct ArrowArray;
+const char *userhash_lane_sign_arrow(uint64_t signer, const struct ArrowSchema *user_id_schema,
+                                     const struct ArrowArray *user_id_array,
+                                     const struct ArrowSchema *email_schema,
+                                     const struct ArrowArray *email_array, uint32_t max_threads,
+                                     uint64_t at, uint32_t has_at,
+                                     struct ArrowSchema *tokens_schema,
+                                     struct ArrowArray *tokens_array,
+                                     struct ArrowSchema *codes_schema,
+                                     struct ArrowArray *codes_array);
 
 #endif

@@ -22,9 +22,10 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use userhash::PackedBatch;
+use userhash::{Field, PackedBatch};
 use userhash_config::{PayloadOptions, VendorFailures};
 
+use super::arrow::{self, ArrowArray, ArrowSchema};
 use super::{Answer, Failure, Held, LANE_VERSION, identity, text, utf8};
 
 thread_local! {
@@ -464,6 +465,72 @@ pub unsafe extern "C" fn userhash_lane_sign_lines(
         },
         out_len,
     )
+}
+
+/// Signs Arrow string columns (protocol version 3): the user ids, the emails, or both (a null
+/// schema pointer leaves a field out; in a given column a null value is an absent field), read in
+/// place through the Arrow C data interface, at one time — `at` when `has_at`, else the clock
+/// read once — on at most `max_threads` threads (0: one per core).
+///
+/// On success the answer is empty, `tokens_*` hold a string column of one token per row, null
+/// where the row could not be signed, and, when `codes_*` are not null, a string column of each
+/// failed row's error code (null where the row signed); both are the caller's to release. A
+/// failure of the whole call (a column that is not a string column, a binary one, columns of
+/// different lengths, a time for a scheme without one) answers `!<code> <message>` and writes
+/// nothing.
+///
+/// # Safety
+/// `signer` is a live signer handle; each non-null schema and array pointer points to a live
+/// struct of the C data interface whose buffers nothing writes to during the call (the lane
+/// borrows them and never releases them); `tokens_*` (and `codes_*`, when not null) point to
+/// writable structs.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn userhash_lane_sign_arrow(
+    signer: u64,
+    user_id_schema: *const ArrowSchema,
+    user_id_array: *const ArrowArray,
+    email_schema: *const ArrowSchema,
+    email_array: *const ArrowArray,
+    max_threads: u32,
+    at: u64,
+    has_at: u32,
+    tokens_schema: *mut ArrowSchema,
+    tokens_array: *mut ArrowArray,
+    codes_schema: *mut ArrowSchema,
+    codes_array: *mut ArrowArray,
+) -> *const c_char {
+    answer(|| {
+        if tokens_schema.is_null() || tokens_array.is_null() {
+            return Err(Failure::lane("no struct to write the tokens into"));
+        }
+        // SAFETY: the function's contract.
+        let held = unsafe { held(signer)? };
+        let import = |schema: *const ArrowSchema, array, field| {
+            // SAFETY: the function's contract.
+            (!schema.is_null())
+                .then(|| unsafe { arrow::import(schema, array, field) })
+                .transpose()
+        };
+        let user_ids = import(user_id_schema, user_id_array, Field::UserId)?;
+        let emails = import(email_schema, email_array, Field::Email)?;
+        let batch = PackedBatch::from_columns(
+            user_ids.as_ref().map(arrow::Imported::column).transpose()?,
+            emails.as_ref().map(arrow::Imported::column).transpose()?,
+        )?;
+        let rows = batch.len();
+        let tokens = held.sign_batch(Ok(batch), max_threads, (has_at != 0).then_some(at))?;
+        if !codes_schema.is_null() && !codes_array.is_null() {
+            let codes: Vec<(usize, &'static str)> = tokens
+                .failures
+                .iter()
+                .map(|failure| (failure.index, failure.error.kind().code()))
+                .collect();
+            arrow::export_codes(&codes, rows, codes_schema, codes_array);
+        }
+        arrow::export_tokens(tokens, rows, tokens_schema, tokens_array);
+        Ok(String::new())
+    })
 }
 
 /// Frees a batch's answer.

@@ -261,7 +261,7 @@ fn generated_calls_are_counted_and_lane_calls_are_not() {
     assert!(userhash_lane_generated_calls() > after_lane.max(before));
     // SAFETY: released once.
     unsafe { userhash_lane_release(handle) };
-    assert_eq!(userhash_lane_version(), 2);
+    assert_eq!(userhash_lane_version(), 3);
 }
 
 /// The packed protocol's shared vectors (testdata/vectors/packed/lane-v1.json): the bytes every
@@ -636,6 +636,244 @@ fn a_text_holding_a_nul_is_fetched_whole() {
         text.windows(10).any(|window| window == b"nul\0inside"),
         "{text:?}"
     );
+    // SAFETY: released once.
+    unsafe { userhash_lane_release(handle) };
+}
+
+/// An Arrow string column made by hand, as a producer exports it: the test keeps the buffers.
+struct Exported {
+    schema: super::arrow::ArrowSchema,
+    array: super::arrow::ArrowArray,
+    _buffers: Vec<Vec<u8>>,
+    _pointers: Box<[*const std::ffi::c_void]>,
+}
+
+unsafe extern "C" fn keep_schema(_: *mut super::arrow::ArrowSchema) {}
+unsafe extern "C" fn keep_array(_: *mut super::arrow::ArrowArray) {}
+
+/// A column of `format` over `buffers` (the first, the validity, may be empty for none).
+fn column(format: &'static CStr, buffers: Vec<Vec<u8>>, offset: i64, length: i64) -> Exported {
+    use super::arrow::{ArrowArray, ArrowSchema};
+    let mut pointers: Box<[*const std::ffi::c_void]> = buffers
+        .iter()
+        .map(|buffer| {
+            if buffer.is_empty() {
+                std::ptr::null()
+            } else {
+                buffer.as_ptr().cast()
+            }
+        })
+        .collect();
+    let null_count = i64::from(!buffers[0].is_empty());
+    Exported {
+        schema: ArrowSchema {
+            format: format.as_ptr(),
+            name: std::ptr::null(),
+            metadata: std::ptr::null(),
+            flags: 2,
+            n_children: 0,
+            children: std::ptr::null_mut(),
+            dictionary: std::ptr::null_mut(),
+            release: Some(keep_schema),
+            private_data: std::ptr::null_mut(),
+        },
+        array: ArrowArray {
+            length,
+            null_count,
+            offset,
+            n_buffers: i64::try_from(buffers.len()).unwrap(),
+            n_children: 0,
+            buffers: pointers.as_mut_ptr(),
+            children: std::ptr::null_mut(),
+            dictionary: std::ptr::null_mut(),
+            release: Some(keep_array),
+            private_data: std::ptr::null_mut(),
+        },
+        _buffers: buffers,
+        _pointers: pointers,
+    }
+}
+
+fn utf8_column(values: &[Option<&str>], offset: i64) -> Exported {
+    let mut offsets = vec![0i32];
+    let mut data = Vec::new();
+    let mut validity = vec![0u8; values.len().div_ceil(8)];
+    for (row, value) in values.iter().enumerate() {
+        if let Some(value) = value {
+            data.extend_from_slice(value.as_bytes());
+            validity[row / 8] |= 1 << (row % 8);
+        }
+        offsets.push(i32::try_from(data.len()).unwrap());
+    }
+    let offsets = offsets.iter().flat_map(|o| o.to_ne_bytes()).collect();
+    let length = i64::try_from(values.len()).unwrap() - offset;
+    column(c"u", vec![validity, offsets, data], offset, length)
+}
+
+/// Reads an exported string column back (as the lane wrote it: offset 0) and releases it.
+fn read_column(
+    schema: &mut super::arrow::ArrowSchema,
+    array: &mut super::arrow::ArrowArray,
+) -> Vec<Option<String>> {
+    // SAFETY: the lane wrote a utf8 column with three buffers.
+    let values = unsafe {
+        assert_eq!(CStr::from_ptr(schema.format).to_bytes(), b"u");
+        let length = usize::try_from(array.length).unwrap();
+        let buffers = std::slice::from_raw_parts(array.buffers, 3);
+        let offsets = std::slice::from_raw_parts(buffers[1].cast::<i32>(), length + 1);
+        let data = std::slice::from_raw_parts(
+            buffers[2].cast::<u8>(),
+            usize::try_from(offsets[length]).unwrap(),
+        );
+        let mut nulls = 0;
+        let values: Vec<Option<String>> = (0..length)
+            .map(|row| {
+                let valid = buffers[0].is_null()
+                    || *buffers[0].cast::<u8>().add(row / 8) >> (row % 8) & 1 == 1;
+                nulls += usize::from(!valid);
+                let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
+                valid.then(|| String::from_utf8(data[start..end].to_vec()).unwrap())
+            })
+            .collect();
+        assert_eq!(array.null_count, i64::try_from(nulls).unwrap());
+        (array.release.unwrap())(array);
+        (schema.release.unwrap())(schema);
+        values
+    };
+    assert!(array.release.is_none() && schema.release.is_none());
+    values
+}
+
+#[test]
+fn arrow_columns_sign_in_place_with_nulls_slices_and_codes() {
+    use super::arrow::{ArrowArray, ArrowSchema};
+    let signer = signer("helpshift");
+    let handle = signer.clone().lane_handle().unwrap();
+    let ids = utf8_column(&[Some("skip"), Some("42"), None, Some("7"), Some("")], 1);
+    let emails = utf8_column(&[None, Some("a@x"), None, None, Some("b@y")], 1);
+    // SAFETY: the structs are only written by the lane.
+    let mut out: (ArrowSchema, ArrowArray, ArrowSchema, ArrowArray) = unsafe { std::mem::zeroed() };
+    // Both columns, codes asked for: the call every case but the views' makes.
+    let sign_both =
+        |user_ids: &Exported,
+         emails: &Exported,
+         out: &mut (ArrowSchema, ArrowArray, ArrowSchema, ArrowArray)| {
+            // SAFETY: live columns, writable outputs.
+            read(unsafe {
+                userhash_lane_sign_arrow(
+                    handle,
+                    &user_ids.schema,
+                    &user_ids.array,
+                    &emails.schema,
+                    &emails.array,
+                    0,
+                    0,
+                    0,
+                    &mut out.0,
+                    &mut out.1,
+                    &mut out.2,
+                    &mut out.3,
+                )
+            })
+        };
+    assert_eq!(sign_both(&ids, &emails, &mut out), "");
+    let expected = |user_id: Option<&str>, email: Option<&str>| {
+        signer
+            .sign(Identity {
+                user_id: user_id.map(str::to_owned),
+                email: email.map(str::to_owned),
+            })
+            .ok()
+    };
+    let tokens = read_column(&mut out.0, &mut out.1);
+    assert_eq!(
+        tokens,
+        [
+            expected(Some("42"), Some("a@x")),
+            None,
+            expected(Some("7"), None),
+            expected(Some(""), Some("b@y")),
+        ]
+    );
+    let codes = read_column(&mut out.2, &mut out.3);
+    let codes: Vec<Option<&str>> = codes.iter().map(Option::as_deref).collect();
+    assert_eq!(
+        codes,
+        [None, Some("unidentified"), None, Some("empty_field")]
+    );
+
+    // Views (Polars' layout): one inline value, one in a data buffer.
+    let long = "a user id longer than twelve bytes";
+    let mut views = Vec::new();
+    for value in ["short", long] {
+        let mut view = [0u8; 16];
+        view[..4].copy_from_slice(&i32::try_from(value.len()).unwrap().to_ne_bytes());
+        if value.len() <= 12 {
+            view[4..4 + value.len()].copy_from_slice(value.as_bytes());
+        } else {
+            view[4..8].copy_from_slice(&value.as_bytes()[..4]);
+        }
+        views.extend_from_slice(&view);
+    }
+    let sizes = i64::try_from(long.len()).unwrap().to_ne_bytes().to_vec();
+    let viewed = column(
+        c"vu",
+        vec![vec![], views, long.as_bytes().to_vec(), sizes],
+        0,
+        2,
+    );
+    // SAFETY: as above; no codes asked for.
+    let answer = read(unsafe {
+        userhash_lane_sign_arrow(
+            handle,
+            &viewed.schema,
+            &viewed.array,
+            std::ptr::null(),
+            std::ptr::null(),
+            1,
+            0,
+            0,
+            &mut out.0,
+            &mut out.1,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    });
+    assert_eq!(answer, "");
+    assert_eq!(
+        read_column(&mut out.0, &mut out.1),
+        [expected(Some("short"), None), expected(Some(long), None)]
+    );
+
+    // Binary is refused whole, with its own code; so are other types and unequal lengths.
+    let binary = utf8_column(&[Some("42")], 0);
+    let binary = column(c"z", binary._buffers, 0, 1);
+    let other = column(c"l", vec![vec![], vec![0; 8]], 0, 1);
+    let cases: [(&Exported, &Exported, &str); 3] = [
+        (
+            &binary,
+            &binary,
+            "!not_utf8 |the user_id column is Arrow binary",
+        ),
+        (
+            &other,
+            &other,
+            "!malformed_batch |the user_id column has the Arrow type \"l\"",
+        ),
+        (
+            &ids,
+            &utf8_column(&[Some("x")], 0),
+            "!malformed_batch |4 user ids and 1 emails",
+        ),
+    ];
+    for (user_ids, emails, failure) in cases {
+        let answer = sign_both(user_ids, emails, &mut out);
+        let (code, message) = failure.split_once('|').unwrap();
+        assert!(
+            answer.starts_with(code) && answer.contains(message),
+            "{answer}"
+        );
+    }
     // SAFETY: released once.
     unsafe { userhash_lane_release(handle) };
 }

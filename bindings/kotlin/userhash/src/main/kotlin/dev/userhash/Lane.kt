@@ -54,7 +54,7 @@ internal object Lane {
     }
 
     /** The lane protocol this binding speaks (`LANE_VERSION` in lane.rs). */
-    private const val VERSION = 2
+    private const val VERSION = 3
 
     /** The one function of the lane called through JNA: `userhash_ffi_jni_register`, which binds
      *  the private natives below with JNI `RegisterNatives`. A direct-mapped method in this jar, so
