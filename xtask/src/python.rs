@@ -15,10 +15,14 @@ const BUILD_REQUIREMENTS: &str = "bindings/python/requirements-build.txt";
 const TEST_REQUIREMENTS: &str = "bindings/python/requirements-test.txt";
 /// The web frameworks and the browser driver the integration suites run with.
 const WEB_REQUIREMENTS: &str = "bindings/python/requirements-web.txt";
+/// pyarrow, Polars and pandas, for the Arrow suite.
+const ARROW_REQUIREMENTS: &str = "bindings/python/requirements-arrow.txt";
+/// The Spark suites: their own step (`spark.rs`), in their own virtualenv.
+const SPARK_TESTS: &str = "bindings/python/tests/spark";
 /// The framework example `demo` runs over HTTP.
 const WEB_EXAMPLE_DEMO: &str = "examples/python/messenger/demo.py";
-/// The wheel's extras the integration suites need.
-const WEB_EXTRAS: &str = "[django,drf,fastapi,flask]";
+/// The wheel's extras the integration suites need (and the Arrow suite's).
+const WEB_EXTRAS: &str = "[django,drf,fastapi,flask,arrow]";
 
 /// Builds the wheel, installs it alone into a fresh virtualenv and imports it, then adds its web
 /// extras and runs the pytest suites (the binding's, the framework integrations' as real servers,
@@ -37,10 +41,11 @@ pub fn test(ctx: &Ctx) -> Outcome {
         let python = venv.join("bin/python");
         let requirements = ctx.path(TEST_REQUIREMENTS);
         let web = ctx.path(WEB_REQUIREMENTS);
+        let arrow = ctx.path(ARROW_REQUIREMENTS);
         let with_extras = format!("{}{WEB_EXTRAS}", built_wheel(ctx)?.display());
         cmd!(
             sh,
-            "{python} -m pip install --quiet {with_extras} --requirement {requirements} --requirement {web}"
+            "{python} -m pip install --quiet {with_extras} --requirement {requirements} --requirement {web} --requirement {arrow}"
         )
         .run()?;
         // The JWT and payload vectors come from PyJWT, a test requirement, so they are checked
@@ -50,13 +55,13 @@ pub fn test(ctx: &Ctx) -> Outcome {
         }
         cmd!(
             sh,
-            "{python} -m pytest -q bindings/python/tests examples/python"
+            "{python} -m pytest -q bindings/python/tests examples/python --ignore {SPARK_TESTS}"
         )
         .run()?;
         // The benchmark still runs (tiny counts; its figures are not judged here).
         run_bench(ctx, &python, true).context("the Python benchmark's smoke run")?;
         Ok(format!(
-            "wheel installed alone into {} and imported; JWT and payload vectors fresh (PyJWT); pytest (with Django, FastAPI, Flask as real servers{}); bench smoke",
+            "wheel installed alone into {} and imported; JWT and payload vectors fresh (PyJWT); pytest (Arrow with pyarrow, Polars and pandas; Django, FastAPI, Flask as real servers{}); bench smoke",
             venv.display(),
             if browser.is_ok() {
                 ", headless Chromium"
@@ -136,7 +141,7 @@ fn fresh_venv_with_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
 }
 
 /// The wheel `build_wheel` left in target/wheels.
-fn built_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+pub fn built_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     std::fs::read_dir(ctx.target().join("wheels"))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
