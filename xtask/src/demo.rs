@@ -33,7 +33,8 @@ pub fn run(ctx: &Ctx, langs: &[Lang]) -> anyhow::Result<ExitCode> {
             Lang::Python => crate::python::demo(ctx).map(Some),
             Lang::Kotlin => crate::kotlin::demo(ctx),
             Lang::Swift => crate::swift::demo(ctx),
-            Lang::Reach => continue, // not a language: nothing to demonstrate
+            // Not languages: nothing to demonstrate.
+            Lang::Spark | Lang::Reach => continue,
         };
         let outcome = match output.and_then(|out| out.map(|text| parse(&text)).transpose()) {
             Ok(Some(cases)) => {

@@ -16,6 +16,7 @@ mod leak;
 mod python;
 mod report;
 mod rust;
+mod spark;
 mod swift;
 mod timing;
 mod vectors;
@@ -145,16 +146,19 @@ pub enum Lang {
     Kotlin,
     /// The SwiftPM package.
     Swift,
+    /// Not a language: PySpark in local mode, through the Python and JVM paths (see `spark.rs`).
+    Spark,
     /// Not a language: the release artifacts and their metadata (see `dist.rs`).
     Reach,
 }
 
 impl Lang {
-    const ALL: [Lang; 5] = [
+    const ALL: [Lang; 6] = [
         Lang::Rust,
         Lang::Python,
         Lang::Kotlin,
         Lang::Swift,
+        Lang::Spark,
         Lang::Reach,
     ];
 
@@ -176,6 +180,7 @@ impl Lang {
             Lang::Python => "python",
             Lang::Kotlin => "kotlin",
             Lang::Swift => "swift",
+            Lang::Spark => "spark",
             Lang::Reach => "reach",
         }
     }
@@ -211,6 +216,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitCode> {
                     Lang::Python => python::test(ctx),
                     Lang::Kotlin => kotlin::test(ctx),
                     Lang::Swift => swift::test(ctx),
+                    Lang::Spark => spark::test(ctx),
                     Lang::Reach => dist::test(ctx),
                 };
                 report.record(lang.name(), outcome);

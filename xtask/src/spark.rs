@@ -1,0 +1,59 @@
+//! The Spark suites (`bindings/python/tests/spark`): PySpark in local mode (`local[2]`, on the
+//! machine's JDK) signs a 100k-row table through the Python path (`userhash.spark`, an Arrow UDF
+//! over the wheel), byte for byte against the `userhash batch` command on the same rows, plus the
+//! vectors, the errors and the secret's absence from every plan. One Spark session serves every
+//! test: starting it costs more than any test.
+//!
+//! pyspark is large, so its virtualenv is kept between runs (remade when
+//! `requirements-spark.txt` changes) and only the freshly built wheel is reinstalled into it.
+
+use anyhow::Context as _;
+use xshell::cmd;
+
+use crate::report::Outcome;
+use crate::workspace::Ctx;
+use crate::{kotlin, python};
+
+/// pyspark (pinned to the JVM module's Spark), pyarrow, Polars, pandas and pytest.
+const REQUIREMENTS: &str = "bindings/python/requirements-spark.txt";
+/// The suites.
+const TESTS: &str = "bindings/python/tests/spark";
+
+/// Builds the wheel and the CLI, then runs the Spark suites in the kept virtualenv.
+pub fn test(ctx: &Ctx) -> Outcome {
+    if let Err(reason) = kotlin::ensure_jvm_toolchain(ctx) {
+        return Outcome::Skipped(format!("Spark needs a JDK: {reason}"));
+    }
+    let run = || -> anyhow::Result<String> {
+        let sh = &ctx.sh;
+        let python = spark_venv(ctx)?.join("bin/python");
+        // The CLI whose `batch` output the Spark paths must match (the debug build `cargo test`
+        // already made, when the Rust step ran first).
+        cmd!(sh, "cargo build --quiet --package userhash-cli").run()?;
+        let cli = ctx.target().join("debug/userhash");
+        let tests = ctx.path(TESTS);
+        let _outside = sh.push_dir(ctx.scratch());
+        cmd!(sh, "{python} -m pytest -q -p no:cacheprovider {tests}")
+            .env("USERHASH_CLI", &cli)
+            // `cargo run` puts target/debug on it; the suites load only what they install.
+            .env_remove("LD_LIBRARY_PATH")
+            .run()
+            .context("the Spark suites")?;
+        Ok("PySpark local[2]: the Python path over 100k rows = `userhash batch`, the vectors, errors, no secret in any plan".to_owned())
+    };
+    run().into()
+}
+
+/// The kept virtualenv with pyspark, and the freshly built wheel installed into it.
+pub fn spark_venv(ctx: &Ctx) -> anyhow::Result<std::path::PathBuf> {
+    let sh = &ctx.sh;
+    let wheel = python::build_wheel(ctx)?;
+    let venv = python::requirements_venv(ctx, "spark-venv", REQUIREMENTS)?;
+    let python = venv.join("bin/python");
+    cmd!(
+        sh,
+        "{python} -m pip install --quiet --force-reinstall --no-deps {wheel}"
+    )
+    .run()?;
+    Ok(venv)
+}
