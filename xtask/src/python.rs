@@ -141,12 +141,24 @@ fn fresh_venv_with_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
 }
 
 /// The wheel `build_wheel` left in target/wheels.
-pub fn built_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+fn built_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     std::fs::read_dir(ctx.target().join("wheels"))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
         .context("no wheel in target/wheels")
 }
+
+/// The wheel this run built, building it the first time it is asked for (`test` and the Spark
+/// step share it, rather than running maturin twice).
+pub fn wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    if let Some(wheel) = BUILT.get() {
+        return Ok(wheel.clone());
+    }
+    build_wheel(ctx)
+}
+
+/// The wheel `build_wheel` made in this run.
+static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// `maturin build --release` into target/wheels; returns the wheel.
 pub fn build_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
@@ -159,7 +171,9 @@ pub fn build_wheel(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     }
     let _package = sh.push_dir(ctx.path("bindings/python"));
     cmd!(sh, "{maturin} build --release --quiet --out {out}").run()?;
-    built_wheel(ctx).context("maturin produced no wheel")
+    let wheel = built_wheel(ctx).context("maturin produced no wheel")?;
+    let _ = BUILT.set(wheel.clone());
+    Ok(wheel)
 }
 
 /// A virtualenv with maturin, made once and remade when its requirements change.

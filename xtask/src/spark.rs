@@ -47,7 +47,7 @@ pub fn test(ctx: &Ctx) -> Outcome {
 /// The kept virtualenv with pyspark, and the freshly built wheel installed into it.
 pub fn spark_venv(ctx: &Ctx) -> anyhow::Result<std::path::PathBuf> {
     let sh = &ctx.sh;
-    let wheel = python::build_wheel(ctx)?;
+    let wheel = python::wheel(ctx)?;
     let venv = python::requirements_venv(ctx, "spark-venv", REQUIREMENTS)?;
     let python = venv.join("bin/python");
     cmd!(
