@@ -845,11 +845,24 @@ fn arrow_columns_sign_in_place_with_nulls_slices_and_codes() {
         [expected(Some("short"), None), expected(Some(long), None)]
     );
 
-    // Binary is refused whole, with its own code; so are other types and unequal lengths.
+    // Binary is refused whole, with its own code; so are other types, unequal lengths and broken
+    // columns.
     let binary = utf8_column(&[Some("42")], 0);
     let binary = column(c"z", binary._buffers, 0, 1);
     let other = column(c"l", vec![vec![], vec![0; 8]], 0, 1);
-    let cases: [(&Exported, &Exported, &str); 3] = [
+    // Producers that break the interface's rules in ways the lane can see without reading past
+    // a buffer: a released column, a null count without a bitmap, no data buffer, offsets that
+    // decrease.
+    let mut released = utf8_column(&[Some("42")], 0);
+    released.schema.release = None;
+    let mut uncounted = utf8_column(&[Some("42")], 0);
+    uncounted._pointers[0] = std::ptr::null();
+    uncounted.array.null_count = 1;
+    let mut no_data = utf8_column(&[Some("42")], 0);
+    no_data._pointers[2] = std::ptr::null();
+    let decreasing: Vec<u8> = [0i32, 3, 1].iter().flat_map(|o| o.to_ne_bytes()).collect();
+    let decreasing = column(c"u", vec![vec![], decreasing, b"abc".to_vec()], 0, 2);
+    let cases: [(&Exported, &Exported, &str); 7] = [
         (
             &binary,
             &binary,
@@ -864,6 +877,22 @@ fn arrow_columns_sign_in_place_with_nulls_slices_and_codes() {
             &ids,
             &utf8_column(&[Some("x")], 0),
             "!malformed_batch |4 user ids and 1 emails",
+        ),
+        (&released, &released, "!malformed_batch |already released"),
+        (
+            &uncounted,
+            &uncounted,
+            "!malformed_batch |counts nulls but has no validity",
+        ),
+        (
+            &no_data,
+            &no_data,
+            "!malformed_batch |lacks a buffer of 2 bytes",
+        ),
+        (
+            &decreasing,
+            &decreasing,
+            "!malformed_batch |offset 1 is negative, decreasing or past",
         ),
     ];
     for (user_ids, emails, failure) in cases {
