@@ -222,7 +222,7 @@ pub(crate) fn install_binding(ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 /// The release library, then the generated bindings and the library inside the Maven project.
-fn prepare(ctx: &Ctx) -> anyhow::Result<()> {
+pub(crate) fn prepare(ctx: &Ctx) -> anyhow::Result<()> {
     crate::build::library(ctx)?;
     generate(ctx)
 }

@@ -33,6 +33,10 @@ def env_secret() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # In local mode the JVM executor is the driver's JVM, which inherits this process's
+    # environment: that is where its "executor environment" is. Python workers get the variable
+    # from spark.executorEnv, as a cluster's executors do.
+    os.environ[ENV_SECRET_NAME] = ENV_SECRET
     builder = (
         SparkSession.builder.master("local[2]")
         .appName("userhash-tests")
