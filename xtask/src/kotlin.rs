@@ -6,7 +6,10 @@
 //! them into the binding's module; then Maven compiles, runs the JUnit suites and packages every
 //! module in dependency order. A JDK
 //! (>= 17) and Maven are installed with apt-get when missing; Maven fetches its plugins and
-//! dependencies from Maven Central into `~/.m2` on the first run.
+//! dependencies from Maven Central into `~/.m2` on the first run. Beside it, the JMH benchmarks'
+//! driver (`kotlin/bench.rs`).
+
+pub(crate) mod bench;
 
 use anyhow::Context as _;
 use xshell::cmd;
@@ -104,7 +107,7 @@ pub fn test(ctx: &Ctx) -> Outcome {
         // The JMH benchmarks still build and run (one short iteration; figures not judged).
         let smoke = ctx.scratch().join("bench/jmh-smoke.json");
         std::fs::create_dir_all(ctx.scratch().join("bench"))?;
-        run_bench(ctx, true, &smoke).context("the JMH benchmarks' smoke run")?;
+        bench::run_jmh(ctx, true, &smoke).context("the JMH benchmarks' smoke run")?;
         Ok("mvn install (JUnit vectors, exceptions, threads, Java API; the jar alone on a classpath; Spring Boot and Ktor test sites over HTTP); example servers (JDK, Spring Boot) over loopback; JMH smoke".to_owned())
     };
     run().into()
@@ -154,56 +157,6 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     let example = web.read().context("the Spring Boot example's demo")?;
     println!("{example}");
     Ok(Some(tokens))
-}
-
-/// The JMH benchmarks, a Maven project of their own depending on the installed jar.
-const BENCH: &str = "bindings/kotlin/bench";
-/// JMH options for a smoke run: one short iteration of each benchmark, no warm-up.
-const BENCH_SMOKE: [&str; 8] = ["-f", "1", "-wi", "0", "-i", "1", "-r", "100ms"];
-
-/// Installs the JVM modules, packages the JMH benchmarks and runs them, writing JMH's JSON results to
-/// `results`. `false` only when no JDK and Maven can be had on this machine.
-pub fn bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Result<bool> {
-    if ensure_jvm_toolchain(ctx).is_err() {
-        return Ok(false);
-    }
-    prepare(ctx)?;
-    // Every module: the benchmarks measure the Spring Boot filter too.
-    let sh = &ctx.sh;
-    let reactor = ctx.path(REACTOR).join("pom.xml");
-    cmd!(sh, "mvn -B -q -ntp -f {reactor} install -DskipTests")
-        .env_remove(HOST_LIBRARY_PATH)
-        .run()
-        .context("installing the JVM modules")?;
-    run_bench(ctx, quick, results)?;
-    Ok(true)
-}
-
-/// Packages and runs the JMH benchmarks against the jar installed in the local repository.
-fn run_bench(ctx: &Ctx, quick: bool, results: &std::path::Path) -> anyhow::Result<()> {
-    let sh = &ctx.sh;
-    let bench = ctx.path(BENCH).join("pom.xml");
-    cmd!(sh, "mvn -B -q -ntp -f {bench} package")
-        .env_remove(HOST_LIBRARY_PATH)
-        .run()
-        .context("packaging the JMH benchmarks")?;
-    let jar = ctx.path(BENCH).join("target/benchmarks.jar");
-    let smoke: &[&str] = if quick { &BENCH_SMOKE } else { &[] };
-    // JMH takes a machine-wide lock so that two measuring runs do not skew each other; a smoke
-    // run measures nothing, and must not fail because someone else's JMH holds the lock.
-    let ignore_lock: &[&str] = if quick {
-        &["-Djmh.ignoreLock=true"]
-    } else {
-        &[]
-    };
-    cmd!(
-        sh,
-        "java {ignore_lock...} -jar {jar} -rf json -rff {results} {smoke...}"
-    )
-    .env_remove(HOST_LIBRARY_PATH)
-    .run()
-    .context("the JMH benchmarks")?;
-    Ok(())
 }
 
 /// Installs the binding jar (and the reactor's parent POM, which the jar's POM names) into the

@@ -1,4 +1,7 @@
-//! The Python wheel: built by maturin, installed into a fresh virtualenv, tested with pytest.
+//! The Python wheel: built by maturin, installed into a fresh virtualenv, tested with pytest;
+//! beside it, its benchmark's driver (`python/bench.rs`).
+
+pub(crate) mod bench;
 
 use std::path::{Path, PathBuf};
 
@@ -59,7 +62,7 @@ pub fn test(ctx: &Ctx) -> Outcome {
         )
         .run()?;
         // The benchmark still runs (tiny counts; its figures are not judged here).
-        run_bench(ctx, &python, true).context("the Python benchmark's smoke run")?;
+        bench::run_script(ctx, &python, true).context("the Python benchmark's smoke run")?;
         Ok(format!(
             "wheel installed alone into {} and imported; JWT and payload vectors fresh (PyJWT); pytest (Arrow with pyarrow, Polars and pandas; Django, FastAPI, Flask as real servers{}); bench smoke",
             venv.display(),
@@ -76,26 +79,6 @@ pub fn test(ctx: &Ctx) -> Outcome {
         )),
         (result, _) => result.into(),
     }
-}
-
-/// The binding's benchmark harness, run by `bench` (and, with `--quick`, by `test` as a smoke).
-const BENCH_SCRIPT: &str = "bindings/python/bench/bench_sign.py";
-
-/// Runs the binding's benchmark against a freshly built and installed wheel; its stdout is one
-/// JSON object of medians (see the script).
-pub fn bench(ctx: &Ctx, quick: bool) -> anyhow::Result<String> {
-    let python = fresh_venv_with_wheel(ctx)?.join("bin/python");
-    run_bench(ctx, &python, quick)
-}
-
-/// Runs the benchmark script with `python`, from outside the repository so that `import
-/// userhash` finds the installed wheel.
-fn run_bench(ctx: &Ctx, python: &Path, quick: bool) -> anyhow::Result<String> {
-    let sh = &ctx.sh;
-    let script = ctx.path(BENCH_SCRIPT);
-    let quick = quick.then_some("--quick");
-    let _outside = sh.push_dir(ctx.scratch());
-    Ok(cmd!(sh, "{python} {script} {quick...}").read()?)
 }
 
 /// Runs the Python demo; its stdout is the demo's JSON lines. Then shows one framework example

@@ -1,5 +1,9 @@
 //! The Rust side of `test`: vectors up to date, the core's layers, formatting, clippy, and the
-//! workspace's tests.
+//! workspace's tests; beside it, the Rust drivers of `bench` (`bench.rs`: the core's criterion
+//! benchmark; `cli_bench.rs`: the CLI's `batch` against a stdlib Python script).
+
+pub(crate) mod bench;
+pub(crate) mod cli_bench;
 
 use xshell::cmd;
 

@@ -1,11 +1,13 @@
 //! The Swift binding (SwiftPM): the Rust library is built on the host, then `swift` builds and
 //! tests `bindings/swift` and `examples/swift` — the `swift` on PATH, or, on a Debian host that
-//! has none, the one inside a cached Debian trixie chroot (see `swift/toolchain.rs`).
+//! has none, the one inside a cached Debian trixie chroot (see `swift/toolchain.rs`). Beside it,
+//! the benchmark's driver (`swift/bench.rs`).
 //!
 //! Linking: the modulemap links `userhash_ffi`, and SwiftPM is given a directory holding only
 //! `libuserhash_ffi.a` (`-Xlinker -L<dir>`), so the static library is linked and the test and
 //! example binaries run without `LD_LIBRARY_PATH`.
 
+pub(crate) mod bench;
 mod toolchain;
 
 use std::ffi::OsString;
@@ -79,7 +81,8 @@ pub fn test(ctx: &Ctx) -> Outcome {
         )?;
         swift.run(ctx, &xctest_only(swiftpm(ctx, "test", EXAMPLE, &lib)), &[])?;
         // The benchmark still builds and runs (tiny counts; figures not judged).
-        run_bench(ctx, &swift, &lib, true).context("the Swift benchmark's smoke run")?;
+        bench::run_executable(ctx, &swift, &lib, true)
+            .context("the Swift benchmark's smoke run")?;
         Ok(format!(
             "Rust built on the host; swift test of {PACKAGE} (every vector) and {EXAMPLE} ran with {}; {STATIC_LIB} linked statically; bench smoke",
             swift.place()
@@ -107,18 +110,6 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<Option<String>> {
     Ok(Some(swift.read(ctx, &run, &[])?))
 }
 
-/// The benchmark executable, a SwiftPM package of its own depending on the binding by path.
-const BENCH: &str = "bindings/swift/bench";
-
-/// Builds the benchmark in release mode and runs it; its stdout is one JSON object of medians.
-/// `None` when no Swift can be had here.
-pub fn bench(ctx: &Ctx, quick: bool) -> anyhow::Result<Option<String>> {
-    let Some((swift, lib)) = ready(ctx)? else {
-        return Ok(None);
-    };
-    Ok(Some(run_bench(ctx, &swift, &lib, quick)?))
-}
-
 /// A Swift toolchain and the staged static library for the demo and the benchmark, or `None`,
 /// with the reason printed, when no Swift can be had here (they are optional; `test` reports
 /// the same case as skipped).
@@ -130,21 +121,6 @@ fn ready(ctx: &Ctx) -> anyhow::Result<Option<(Swift, PathBuf)>> {
             Ok(None)
         }
     }
-}
-
-/// `swift build -c release` of the benchmark, then one run of it.
-fn run_bench(ctx: &Ctx, swift: &Swift, lib: &Path, quick: bool) -> anyhow::Result<String> {
-    let release = ["-c".into(), "release".into()];
-    let mut build = swiftpm(ctx, "build", BENCH, lib);
-    build.extend(release.clone());
-    swift.run(ctx, &build, &[])?;
-    let mut run = swiftpm(ctx, "run", BENCH, lib);
-    run.extend(release);
-    run.extend(["--skip-build".into(), "userhash-bench".into()]);
-    if quick {
-        run.push("--quick".into());
-    }
-    swift.read(ctx, &run, &[])
 }
 
 /// Builds the release library on the host, generates the bindings, and stages the static
