@@ -1,14 +1,15 @@
 //! `cargo xtask bench`: every benchmark, written to docs/benchmarks.md as ratios against
 //! baselines measured in the same run (never as absolute pass/fail thresholds).
 //!
-//! Parts, each in its own harness, each driven from beside its language's xtask module: the Rust
-//! core (criterion, `rust/bench.rs`), Python (a timeit script against the stdlib `hmac`,
-//! `python/bench.rs`), Kotlin/JVM (JMH against `javax.crypto.Mac`, `kotlin/bench.rs`), Swift (an
-//! executable against a plain-Swift HMAC and the core's criterion figures, `swift/bench.rs`), and
-//! the CLI's `batch` (against a stdlib-only Python script on the same CSV, with peak RSS from
-//! `/usr/bin/time`, `rust/cli_bench.rs`). This module holds what they share: the run, `--only`
-//! and `--quick`, the row and table model, and the writing of the table. A part whose toolchain
-//! cannot be had is reported as not run, never silently dropped.
+//! Parts, each in its own harness, each driven from beside its xtask module: the Rust core
+//! (criterion, `rust/bench.rs`); Python (timeit scripts against the stdlib `hmac`: the calls,
+//! `sign_many` and the Arrow columns, `python/bench.rs`); Kotlin/JVM (JMH against
+//! `javax.crypto.Mac`, `kotlin/bench.rs`); Swift (an executable against a plain-Swift HMAC and
+//! the core's criterion figures, `swift/bench.rs`); and the CLI's `batch` (against a stdlib-only
+//! Python script on the same CSV, with peak RSS from `/usr/bin/time`, `rust/cli_bench.rs`). This
+//! module holds what they share: the run, `--only` and `--quick`, the row and table model, and
+//! the writing of the table. A part whose toolchain cannot be had is reported as not run, never
+//! silently dropped.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -108,8 +109,11 @@ fn measure(
     scratch: &Path,
 ) -> anyhow::Result<Measured> {
     let mut measured = Measured::default();
-    // The core's criterion figures are the Kotlin and Swift rows' baselines too.
-    let core = if wanted("core") || wanted("swift") || wanted("kotlin") {
+    // The core's criterion figures are the Arrow, Kotlin and Swift rows' baselines too.
+    let core = if ["core", "python", "kotlin", "swift"]
+        .into_iter()
+        .any(wanted)
+    {
         Some(rust::bench::core(ctx, quick)?)
     } else {
         None
@@ -122,7 +126,8 @@ fn measure(
         measured.sections.push(rust::bench::section(core)?);
     }
     if wanted("python") {
-        measured.sections.push(python::bench::section(ctx, quick)?);
+        let sections = python::bench::sections(ctx, quick, needed("Python")?)?;
+        measured.sections.extend(sections);
     }
     if wanted("kotlin") {
         let section = kotlin::bench::section(ctx, quick, scratch, needed("Kotlin")?)?;

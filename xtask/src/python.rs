@@ -61,8 +61,8 @@ pub fn test(ctx: &Ctx) -> Outcome {
             "{python} -m pytest -q bindings/python/tests examples/python --ignore {SPARK_TESTS}"
         )
         .run()?;
-        // The benchmark still runs (tiny counts; its figures are not judged here).
-        bench::run_script(ctx, &python, true).context("the Python benchmark's smoke run")?;
+        // The benchmarks still run (tiny counts; their figures are not judged here).
+        bench::smoke(ctx, &python).context("the Python benchmarks' smoke run")?;
         Ok(format!(
             "wheel installed alone into {} and imported; JWT and payload vectors fresh (PyJWT); pytest (Arrow with pyarrow, Polars and pandas; Django, FastAPI, Flask as real servers{}); bench smoke",
             venv.display(),
