@@ -5,7 +5,8 @@
 //! (criterion, `rust/bench.rs`); Python (timeit scripts against the stdlib `hmac`: the calls,
 //! `sign_many` and the Arrow columns, `python/bench.rs`); Kotlin/JVM (JMH against
 //! `javax.crypto.Mac`, `kotlin/bench.rs`); Swift (an executable against a plain-Swift HMAC and
-//! the core's criterion figures, `swift/bench.rs`); and the CLI's `batch` (against a stdlib-only
+//! the core's criterion figures, `swift/bench.rs`); Spark (PySpark and the JVM module in local
+//! mode against Spark's `sha2`, `spark/bench.rs`); and the CLI's `batch` (against a stdlib-only
 //! Python script on the same CSV, with peak RSS from `/usr/bin/time`, `rust/cli_bench.rs`). This
 //! module holds what they share: the run, `--only` and `--quick`, the row and table model, and
 //! the writing of the table. A part whose toolchain cannot be had is reported as not run, never
@@ -21,10 +22,10 @@ use xshell::cmd;
 
 use crate::rust::bench::Core;
 use crate::workspace::{Ctx, on_path};
-use crate::{kotlin, python, rust, swift};
+use crate::{kotlin, python, rust, spark, swift};
 
 /// The parts `--only` can name, in run order.
-const PARTS: [&str; 5] = ["core", "python", "kotlin", "swift", "cli"];
+const PARTS: [&str; 6] = ["core", "python", "kotlin", "swift", "spark", "cli"];
 
 /// One row of the results table: a measurement beside the baseline it is read against.
 pub(crate) struct Row {
@@ -136,6 +137,10 @@ fn measure(
     if wanted("swift") {
         let section = swift::bench::section(ctx, quick, needed("Swift")?)?;
         measured.add(section, "swift (no Swift could be had)");
+    }
+    if wanted("spark") {
+        let section = spark::bench::section(ctx, quick)?;
+        measured.add(section, "spark (no JDK could be had)");
     }
     if wanted("cli") {
         measured

@@ -62,7 +62,7 @@ enum Command {
     /// Check that testdata/vectors/*.json match their generators: testdata/generate_vectors.py
     /// and, in a virtualenv with PyJWT, testdata/generate_jwt_vectors.py.
     Vectors,
-    /// Run the benchmarks (the Rust core, each binding in its own harness, and the CLI's batch)
+    /// Run the benchmarks (the Rust core, each binding in its own harness, Spark, and the CLI's batch)
     /// and write docs/benchmarks.md: ratios against baselines measured in the same run. Never
     /// part of `test`'s pass/fail.
     Bench {
@@ -70,7 +70,7 @@ enum Command {
         /// target/xtask/bench/benchmarks-quick.md, never docs/benchmarks.md.
         #[arg(long)]
         quick: bool,
-        /// Only these parts (default: all): core, python, kotlin, swift, cli. A partial run
+        /// Only these parts (default: all): core, python, kotlin, swift, spark, cli. A partial run
         /// writes target/xtask/bench/benchmarks-partial.md, never docs/benchmarks.md.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,

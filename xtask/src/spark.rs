@@ -6,8 +6,12 @@
 //! absence from every plan. One Spark session serves every test: starting it costs more than any
 //! test.
 //!
+//! Beside it, the Spark benchmark's driver (`spark/bench.rs`), whose smoke run this step makes.
+//!
 //! pyspark is large, so its virtualenv is kept between runs (remade when
 //! `requirements-spark.txt` changes) and only the freshly built wheel is reinstalled into it.
+
+pub(crate) mod bench;
 
 use anyhow::Context as _;
 use xshell::cmd;
@@ -43,7 +47,9 @@ pub fn test(ctx: &Ctx) -> Outcome {
             .env_remove("LD_LIBRARY_PATH")
             .run()
             .context("the Spark suites")?;
-        Ok("PySpark local[2]: the Python path, the JVM DataFrame and SQL functions over 100k rows = `userhash batch`; the vectors, errors, no secret in any plan".to_owned())
+        // The benchmark still runs (tiny counts; its figures are not judged here).
+        bench::smoke(ctx, &python, &jars).context("the Spark benchmark's smoke run")?;
+        Ok("PySpark local[2]: the Python path, the JVM DataFrame and SQL functions over 100k rows = `userhash batch`; the vectors, errors, no secret in any plan; bench smoke".to_owned())
     };
     run().into()
 }
