@@ -237,5 +237,5 @@ def test_bad_python_arguments_still_raise_what_the_generated_calls_raise() -> No
 
 
 def test_the_lane_speaks_its_version() -> None:
-    assert _lane.LANE_VERSION == 3
+    assert _lane.LANE_VERSION == 4
     assert userhash.Signer is _lane.Signer

@@ -70,7 +70,9 @@ use crate::{
 ///    a small call's answer that holds a NUL is `?`, fetched whole with `userhash_lane_answer`.
 /// 3. Arrow string columns through the Arrow C data interface (`userhash_lane_sign_arrow`,
 ///    `lane/arrow.rs`).
-pub const LANE_VERSION: u32 = 3;
+/// 4. JNI: a string argument comes with its length, and a small call writes its answer into the
+///    caller's array and returns its length (`Lane.pending` fetches one that did not fit).
+pub const LANE_VERSION: u32 = 4;
 
 /// Marks a failure: the first byte of a failed call's text, and of each failure line of a batch.
 const FAILURE_MARK: char = '!';
@@ -108,8 +110,12 @@ pub(crate) fn handle(held: Held) -> u64 {
     Box::into_raw(Box::new(held)) as usize as u64
 }
 
-/// A call's outcome before it is written as text: the success text, or a failure.
+/// A batch call's outcome before it is written as text: the success text, or a failure.
 pub(crate) type Answer = Result<String, Failure>;
+
+/// A small call's outcome: its success text written into the buffer it was given (emptied
+/// first), or a failure.
+pub(crate) type Written = Result<(), Failure>;
 
 /// A failed call: the stable code and a message (never a secret or a whole token).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +143,14 @@ impl From<ConfigError> for Failure {
 }
 
 impl Failure {
+    /// The failure of a call that panicked (a bug): nothing unwinds across the boundary.
+    pub(crate) fn panicked() -> Failure {
+        Failure {
+            code: "panic",
+            message: "internal error: the lane panicked".to_owned(),
+        }
+    }
+
     /// A failure with a code of the lane's own making (a wrong handle kind).
     fn lane(message: &str) -> Failure {
         Failure {
@@ -168,9 +182,23 @@ impl Failure {
     }
 }
 
-/// The text of a call's answer.
+/// The text of a batch call's answer.
 pub(crate) fn text(answer: Answer) -> String {
     answer.unwrap_or_else(|failure| failure.text())
+}
+
+/// Runs a small call with `out` as its buffer: `out` then holds the answer's text, the success
+/// text the call wrote or the failure's `!<code> <message>`. The buffer is the caller's to
+/// reuse, so a call allocates nothing for its answer once the buffer has grown to fit.
+pub(crate) fn write(out: &mut String, call: impl FnOnce(&mut String) -> Written) {
+    out.clear();
+    if let Err(failure) = call(out) {
+        out.clear();
+        out.push(FAILURE_MARK);
+        out.push_str(failure.code);
+        out.push(' ');
+        out.push_str(&failure.message);
+    }
 }
 
 /// A text argument: absent (`None`), or bytes that must be UTF-8.
@@ -230,24 +258,17 @@ impl Held {
     }
 
     /// The token for `identity`, as the generated `Signer::sign` returns it.
-    pub(crate) fn sign(&self, identity: &userhash::Identity) -> Answer {
-        Ok(self.signer()?.inner.sign(identity)?)
-    }
-
-    /// [`Held::sign`] into a reused buffer (the JVM's path: no allocation per call).
-    pub(crate) fn sign_into(
-        &self,
-        identity: &userhash::Identity,
-        out: &mut String,
-    ) -> Result<(), Failure> {
+    pub(crate) fn sign(&self, identity: &userhash::Identity, out: &mut String) -> Written {
         Ok(self.signer()?.inner.sign_into(identity, out)?)
     }
 
     /// The time every token of one batch carries (the core's clock rule): decimal seconds, or
     /// empty for a scheme whose tokens carry none.
-    pub(crate) fn batch_time(&self) -> Answer {
-        let time = self.signer()?.inner.batch_time(None)?;
-        Ok(time.map(|time| time.to_string()).unwrap_or_default())
+    pub(crate) fn batch_time(&self, out: &mut String) -> Written {
+        if let Some(time) = self.signer()?.inner.batch_time(None)? {
+            push_number(out, time);
+        }
+        Ok(())
     }
 
     /// Verifies as the generated `Verifier::verify` (`now: None`) or `verify_at` does.
@@ -257,29 +278,33 @@ impl Held {
         token: &str,
         label: Option<&str>,
         now: Option<u64>,
-    ) -> Answer {
+        out: &mut String,
+    ) -> Written {
         let verified = self.verifier()?.verified(identity, token, label, now)?;
         // Every field, by name. `Verified` is non-exhaustive outside the core, so the core's
         // surface test is what fails when a field is added, pointing here: the lane carries it
         // (and the protocol's version moves).
-        let userhash::Verified {
+        let crate::Verified {
             label,
             fingerprint,
             timestamp,
             claims,
             claimed_identity,
-            ..
-        } = verified;
-        let timestamp = timestamp.map(|time| time.to_string()).unwrap_or_default();
-        let mut text = format!("{label}\n{fingerprint}\n{timestamp}\n");
+        } = verified.into();
+        push_line(out, &label);
+        push_line(out, &fingerprint);
+        if let Some(timestamp) = timestamp {
+            push_number(out, timestamp);
+        }
+        out.push('\n');
         push_identity(
-            &mut text,
+            out,
             claimed_identity
                 .as_ref()
                 .map(|who| (who.user_id.as_deref(), who.email.as_deref())),
         );
-        push_field(&mut text, claims.as_deref());
-        Ok(text)
+        push_field(out, claims.as_deref());
+        Ok(())
     }
 
     /// The gate's decision, as the generated `Gate::check` (`now: None`) or `check_at` makes it.
@@ -289,7 +314,8 @@ impl Held {
         token: Option<&str>,
         label: Option<&str>,
         now: Option<u64>,
-    ) -> Answer {
+        out: &mut String,
+    ) -> Written {
         let decision = self.gate()?.decide(identity, token, label, now);
         // Every field, by name: a field added to `Decision` fails this build until the lane
         // carries it (and the protocol's version moves).
@@ -303,23 +329,24 @@ impl Held {
             would_deny_when_enforced,
             claimed_identity,
         } = decision;
-        let mut text = format!(
-            "{}\n{}\n{}\n{}\n{}\n{}\n",
-            u8::from(allowed),
-            u8::from(would_deny_when_enforced),
+        for line in [
+            if allowed { "1" } else { "0" },
+            if would_deny_when_enforced { "1" } else { "0" },
             outcome_name(outcome),
             enforcement_name(enforcement),
-            label.unwrap_or_default(),
+            label.as_deref().unwrap_or_default(),
             error_code.map_or("", ErrorCode::name),
-        );
+        ] {
+            push_line(out, line);
+        }
         push_identity(
-            &mut text,
+            out,
             claimed_identity
                 .as_ref()
                 .map(|who| (who.user_id.as_deref(), who.email.as_deref())),
         );
-        push_field(&mut text, error_message.as_deref());
-        Ok(text)
+        push_field(out, error_message.as_deref());
+        Ok(())
     }
 
     /// The payload, as the generated `PayloadSigner::payload` makes it (its `Payload`'s JSON and
@@ -329,21 +356,18 @@ impl Held {
         identity: &userhash::Identity,
         platform: &str,
         options: &PayloadOptions,
-    ) -> Answer {
+        text: &mut String,
+    ) -> Written {
         let payload = self
             .payload_signer()?
             .inner
             .payload(identity, platform, options)?;
         let json = payload.to_json();
-        let mut text = String::with_capacity(json.len() * 2 + 64);
-        let _ = write!(
-            text,
-            "{}\n{}\n",
-            u8::from(payload.is_complete()),
-            payload.entries().len()
-        );
-        push_field(&mut text, Some(&json));
-        push_field(&mut text, Some(payload.platform()));
+        push_line(text, if payload.is_complete() { "1" } else { "0" });
+        push_number(text, payload.entries().len() as u64);
+        text.push('\n');
+        push_field(text, Some(&json));
+        push_field(text, Some(payload.platform()));
         for entry in payload.entries() {
             // Every field of the generated record, by name: a field added to `PayloadEntry`
             // fails this build until the lane carries it (and the protocol's version moves).
@@ -365,17 +389,17 @@ impl Held {
                 user_id,
                 email,
             ] {
-                push_field(&mut text, field.as_deref());
+                push_field(text, field.as_deref());
             }
-            push_field(&mut text, error_code.map(ErrorCode::name));
-            push_field(&mut text, error_message.as_deref());
+            push_field(text, error_code.map(ErrorCode::name));
+            push_field(text, error_message.as_deref());
         }
-        Ok(text)
+        Ok(())
     }
 
     /// The failure `payload.entry(vendor)` raises on this signer's payloads, which lack `vendor`
     /// (the lookup itself is the binding's, over the payload's entries).
-    pub(crate) fn payload_unknown_vendor(&self, vendor: &str) -> Answer {
+    pub(crate) fn payload_unknown_vendor(&self, vendor: &str) -> Written {
         Err(self.payload_signer()?.inner.unknown_vendor(vendor).into())
     }
 
@@ -403,13 +427,38 @@ impl Held {
     }
 }
 
+/// Appends a line: the text and `\n`.
+fn push_line(text: &mut String, line: &str) {
+    text.push_str(line);
+    text.push('\n');
+}
+
+/// Appends a number in decimal, without the formatting machinery (a hot call's answer holds
+/// one or two).
+fn push_number(text: &mut String, mut number: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        text.push(char::from(digit));
+    }
+}
+
 /// Appends a field: `-\n` for none, else the UTF-8 byte length, `\n`, and the text.
 fn push_field(text: &mut String, value: Option<&str>) {
     match value {
         None => text.push_str("-\n"),
         Some(value) => {
-            // Writing to a String cannot fail.
-            let _ = write!(text, "{}\n{value}", value.len());
+            push_number(text, value.len() as u64);
+            text.push('\n');
+            text.push_str(value);
         }
     }
 }

@@ -50,7 +50,7 @@ from ._ffi.userhash import (
 __all__ = ["Gate", "Payload", "PayloadSigner", "Signer", "Verifier", "generated_calls"]
 
 #: The lane protocol this module speaks (``LANE_VERSION`` in lane.rs).
-LANE_VERSION = 3
+LANE_VERSION = 4
 
 
 def _library_path() -> str:

@@ -14,7 +14,7 @@ import Foundation
 import UserHashFFI
 
 /// The lane protocol this package speaks (`LANE_VERSION` in lane.rs).
-private let laneVersion: UInt32 = 3
+private let laneVersion: UInt32 = 4
 
 /// Lane handles by object: the generated classes have no room for one, so they live here,
 /// each beside a weak reference to its owner (an `ObjectIdentifier` is reused once its object

@@ -1,4 +1,4 @@
-// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 3:
+// The fast lane's C interface (crates/userhash-ffi/src/lane.rs and lane/abi.rs), version 4:
 // the project's own symbols for the hot calls, beside uniffi's generated ones. Hand-written, and
 // checked against the library by every build that links it. Texts and conventions: lane.rs.
 #ifndef USERHASH_LANE_H
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// The lane's protocol version (3).
+/// The lane's protocol version (4).
 uint32_t userhash_lane_version(void);
 /// Calls of uniffi's generated exports of Signer, Verifier and Gate so far (the guard tests').
 uint64_t userhash_lane_generated_calls(void);

@@ -26,12 +26,12 @@ use userhash::{Field, PackedBatch};
 use userhash_config::{PayloadOptions, VendorFailures};
 
 use super::arrow::{self, ArrowArray, ArrowSchema};
-use super::{Answer, Failure, Held, LANE_VERSION, identity, text, utf8};
+use super::{Answer, Failure, Held, LANE_VERSION, Written, identity, text, utf8};
 
 thread_local! {
-    /// The calling thread's last small answer and its length; the byte after it is a NUL (see
-    /// the module doc).
-    static ANSWER: RefCell<(Vec<u8>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+    /// The calling thread's last small answer, followed by a NUL (see the module doc); reused
+    /// from call to call.
+    static ANSWER: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// The answer in place of a text that holds a NUL: fetch it whole with [`userhash_lane_answer`].
@@ -64,25 +64,22 @@ pub(crate) unsafe fn held<'a>(handle: u64) -> Result<&'a Held, Failure> {
 }
 
 /// Runs a small call and leaves its answer, NUL-terminated, in the thread's buffer.
-fn answer(call: impl FnOnce() -> Answer) -> *const c_char {
-    let answer = catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
-        Err(Failure {
-            code: "panic",
-            message: "internal error: the lane panicked".to_owned(),
-        })
-    });
-    let mut text = text(answer).into_bytes();
-    let length = text.len();
-    // A NUL inside (a user id, an echoed claim) would cut the C string: the caller fetches it.
-    let holds_nul = text.contains(&0);
-    text.push(0);
+fn answer(call: impl FnOnce(&mut String) -> Written) -> *const c_char {
     ANSWER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        *buffer = (text, length);
+        let Ok(mut text) = buffer.try_borrow_mut() else {
+            return c"!lane_misuse the lane was called from inside a call".as_ptr();
+        };
+        super::write(&mut text, |out| {
+            catch_unwind(AssertUnwindSafe(|| call(out)))
+                .unwrap_or_else(|_| Err(Failure::panicked()))
+        });
+        // A NUL inside (a user id, an echoed claim) would cut the C string: the caller fetches it.
+        let holds_nul = text.as_bytes().contains(&0);
+        text.push('\0');
         if holds_nul {
             HOLDS_NUL.as_ptr().cast()
         } else {
-            buffer.0.as_ptr().cast()
+            text.as_ptr().cast()
         }
     })
 }
@@ -95,12 +92,15 @@ fn answer(call: impl FnOnce() -> Answer) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn userhash_lane_answer(out_len: *mut usize) -> *const u8 {
     ANSWER.with(|buffer| {
-        let buffer = buffer.borrow();
+        let Ok(text) = buffer.try_borrow() else {
+            return std::ptr::null();
+        };
         if !out_len.is_null() {
-            // SAFETY: a non-null `out_len` is writable (the contract).
-            unsafe { *out_len = buffer.1 };
+            // SAFETY: a non-null `out_len` is writable (the contract); the text ends with the
+            // NUL `answer` added, which is not part of it.
+            unsafe { *out_len = text.len().saturating_sub(1) };
         }
-        buffer.0.as_ptr()
+        text.as_ptr()
     })
 }
 
@@ -142,7 +142,7 @@ pub unsafe extern "C" fn userhash_lane_sign(
     email: *const u8,
     email_len: usize,
 ) -> *const c_char {
-    answer(|| {
+    answer(|out| {
         // SAFETY: the function's contract.
         let (held, user_id, email) = unsafe {
             (
@@ -151,7 +151,7 @@ pub unsafe extern "C" fn userhash_lane_sign(
                 bytes(email, email_len),
             )
         };
-        held.sign(&identity(user_id, email)?)
+        held.sign(&identity(user_id, email)?, out)
     })
 }
 
@@ -164,7 +164,7 @@ pub unsafe extern "C" fn userhash_lane_sign(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn userhash_lane_batch_time(signer: u64) -> *const c_char {
     // SAFETY: the function's contract.
-    answer(|| unsafe { held(signer) }?.batch_time())
+    answer(|out| unsafe { held(signer) }?.batch_time(out))
 }
 
 /// `verifier.verify(identity, token, label)` (`has_now` 0) or `verify_at(..., now, ...)`.
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn userhash_lane_verify(
     now: u64,
     has_now: u32,
 ) -> *const c_char {
-    answer(|| {
+    answer(|out| {
         // SAFETY: the function's contract.
         let (held, user_id, email, token, label) = unsafe {
             (
@@ -200,7 +200,7 @@ pub unsafe extern "C" fn userhash_lane_verify(
         let identity = identity(user_id, email)?;
         let token = utf8(token, "token")?.unwrap_or_default();
         let label = utf8(label, "label")?;
-        held.verify(&identity, token, label, (has_now != 0).then_some(now))
+        held.verify(&identity, token, label, (has_now != 0).then_some(now), out)
     })
 }
 
@@ -224,7 +224,7 @@ pub unsafe extern "C" fn userhash_lane_check(
     now: u64,
     has_now: u32,
 ) -> *const c_char {
-    answer(|| {
+    answer(|out| {
         // SAFETY: the function's contract.
         let (held, user_id, email, token, label) = unsafe {
             (
@@ -238,7 +238,7 @@ pub unsafe extern "C" fn userhash_lane_check(
         let identity = identity(user_id, email)?;
         let token = utf8(token, "token")?;
         let label = utf8(label, "label")?;
-        held.check(&identity, token, label, (has_now != 0).then_some(now))
+        held.check(&identity, token, label, (has_now != 0).then_some(now), out)
     })
 }
 
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn userhash_lane_payload(
     has_at: u32,
     failures: u32,
 ) -> *const c_char {
-    answer(|| {
+    answer(|out| {
         // SAFETY: the function's contract.
         let (held, user_id, email, platform, texts) = unsafe {
             (
@@ -313,7 +313,7 @@ pub unsafe extern "C" fn userhash_lane_payload(
             (has_at != 0).then_some(at),
             failures,
         )?;
-        held.payload(&identity, platform, &options)
+        held.payload(&identity, platform, &options, out)
     })
 }
 
@@ -372,7 +372,7 @@ pub unsafe extern "C" fn userhash_lane_payload_unknown_vendor(
     vendor: *const u8,
     vendor_len: usize,
 ) -> *const c_char {
-    answer(|| {
+    answer(|_| {
         // SAFETY: the function's contract.
         let (held, vendor) = unsafe { (held(signer)?, bytes(vendor, vendor_len)) };
         held.payload_unknown_vendor(utf8(vendor, "vendor")?.unwrap_or_default())
@@ -381,12 +381,7 @@ pub unsafe extern "C" fn userhash_lane_payload_unknown_vendor(
 
 /// Moves a batch's text into a buffer the caller owns (freed by [`userhash_lane_free`]).
 fn owned(call: impl FnOnce() -> Answer, out_len: *mut usize) -> *mut u8 {
-    let answer = catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
-        Err(Failure {
-            code: "panic",
-            message: "internal error: the lane panicked".to_owned(),
-        })
-    });
+    let answer = catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| Err(Failure::panicked()));
     let text = text(answer).into_bytes().into_boxed_slice();
     if !out_len.is_null() {
         // SAFETY: a non-null `out_len` is writable (every caller's contract).
@@ -500,7 +495,7 @@ pub unsafe extern "C" fn userhash_lane_sign_arrow(
     codes_schema: *mut ArrowSchema,
     codes_array: *mut ArrowArray,
 ) -> *const c_char {
-    answer(|| {
+    answer(|_| {
         if tokens_schema.is_null() || tokens_array.is_null() {
             return Err(Failure::lane("no struct to write the tokens into"));
         }
@@ -529,7 +524,7 @@ pub unsafe extern "C" fn userhash_lane_sign_arrow(
             arrow::export_codes(&codes, rows, codes_schema, codes_array);
         }
         arrow::export_tokens(tokens, rows, tokens_schema, tokens_array);
-        Ok(String::new())
+        Ok(())
     })
 }
 

@@ -261,7 +261,7 @@ fn generated_calls_are_counted_and_lane_calls_are_not() {
     assert!(userhash_lane_generated_calls() > after_lane.max(before));
     // SAFETY: released once.
     unsafe { userhash_lane_release(handle) };
-    assert_eq!(userhash_lane_version(), 3);
+    assert_eq!(userhash_lane_version(), 4);
 }
 
 /// The packed protocol's shared vectors (testdata/vectors/packed/lane-v1.json): the bytes every

@@ -54,7 +54,7 @@ internal object Lane {
     }
 
     /** The lane protocol this binding speaks (`LANE_VERSION` in lane.rs). */
-    private const val VERSION = 3
+    private const val VERSION = 4
 
     /** The one function of the lane called through JNA: `userhash_ffi_jni_register`, which binds
      *  the private natives below with JNI `RegisterNatives`. A direct-mapped method in this jar, so
@@ -125,20 +125,43 @@ internal object Lane {
         return handleOf(signer, lastPayloadSigner) { signer.laneHandle().toLong() }
     }
 
+    // --- The answers --------------------------------------------------------------------------
+
+    /** This thread's answer array: every small call writes its answer into it (no array is made
+     *  per call), grown to fit the longest answer so far. */
+    private class Out {
+        @JvmField
+        var bytes = ByteArray(512)
+
+        /** The answer of a call that returned [length]: in [bytes], fetched first with `pending`
+         *  (into an array grown to fit) when it was longer than the array. */
+        fun answer(length: Int): Answer {
+            if (length < 0) throw IllegalStateException("userhash lane: no answer")
+            if (length > bytes.size) {
+                bytes = ByteArray(maxOf(length, 2 * bytes.size))
+                if (pending(bytes, bytes.size) != length) throw IllegalStateException("userhash lane: the answer changed")
+            }
+            return Answer(bytes, length)
+        }
+    }
+
+    private val answers = ThreadLocal.withInitial(::Out)
+
     // --- The hot calls --------------------------------------------------------------------------
 
     /** The token, as the generated `sign` returns it. */
     fun sign(signer: Signer, userId: String?, email: String?): String {
         if (!available) return signer.signUniffi(Identity(userId = userId, email = email))
-        val answer = sign(handleOf(signer), userId, email)
+        val out = answers.get()
+        val length = sign(handleOf(signer), userId, userId?.length ?: 0, email, email?.length ?: 0, out.bytes, out.bytes.size)
         Reference.reachabilityFence(signer)
-        if (answer == null) throw OutOfMemoryError("userhash lane: no answer")
-        if (answer.isNotEmpty() && answer[0] == '!') {
+        val text = out.answer(length)
+        if (text.failed) {
             // A lone surrogate: the generated call throws the encoder's exception for it.
-            if (answer.startsWith("!not_utf8 ")) return signer.signUniffi(Identity(userId = userId, email = email))
-            throw failure(answer)
+            if (text.code == "not_utf8") return signer.signUniffi(Identity(userId = userId, email = email))
+            throw text.failure()
         }
-        return answer
+        return text.ascii()
     }
 
     /** What the generated `verify` (`now` null) or `verifyAt` returns. */
@@ -146,23 +169,29 @@ internal object Lane {
         if (!available) {
             return if (now == null) verifier.verifyUniffi(identity, token, label) else verifier.verifyAtUniffi(identity, token, now, label)
         }
-        val answer = verify(handleOf(verifier), identity.userId, identity.email, token, label, now?.toLong() ?: 0L, now != null)
+        val out = answers.get()
+        val userId = identity.userId
+        val email = identity.email
+        val length = verify(
+            handleOf(verifier), userId, userId?.length ?: 0, email, email?.length ?: 0, token, token.length,
+            label, label?.length ?: 0, now?.toLong() ?: 0L, now != null, out.bytes, out.bytes.size,
+        )
         Reference.reachabilityFence(verifier)
-        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        val text = out.answer(length)
         if (text.failed) {
             if (text.code == "not_utf8") {
                 return if (now == null) verifier.verifyUniffi(identity, token, label) else verifier.verifyAtUniffi(identity, token, now, label)
             }
             throw text.failure()
         }
-        val label = text.line()
+        val verifiedLabel = text.line()
         val fingerprint = text.line()
-        val timestamp = text.line()
+        val timestamp = text.number()
         val claimed = text.claimed()
         return Verified(
-            label = label,
+            label = verifiedLabel,
             fingerprint = fingerprint,
-            timestamp = if (timestamp.isEmpty()) null else timestamp.toULong(),
+            timestamp = timestamp,
             claims = text.field(),
             claimedIdentity = claimed,
         )
@@ -173,19 +202,25 @@ internal object Lane {
         if (!available) {
             return if (now == null) gate.checkUniffi(identity, token, label) else gate.checkAtUniffi(identity, token, now, label)
         }
-        val answer = check(handleOf(gate), identity.userId, identity.email, token, label, now?.toLong() ?: 0L, now != null)
+        val out = answers.get()
+        val userId = identity.userId
+        val email = identity.email
+        val length = check(
+            handleOf(gate), userId, userId?.length ?: 0, email, email?.length ?: 0, token, token?.length ?: 0,
+            label, label?.length ?: 0, now?.toLong() ?: 0L, now != null, out.bytes, out.bytes.size,
+        )
         Reference.reachabilityFence(gate)
-        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        val text = out.answer(length)
         if (text.failed) {
             if (text.code == "not_utf8") {
                 return if (now == null) gate.checkUniffi(identity, token, label) else gate.checkAtUniffi(identity, token, now, label)
             }
             throw text.failure()
         }
-        val allowed = text.line() == "1"
-        val wouldDeny = text.line() == "1"
-        val outcome = Outcome.valueOf(text.line().uppercase())
-        val enforcement = Enforcement.valueOf(text.line().uppercase())
+        val allowed = text.flag()
+        val wouldDeny = text.flag()
+        val outcome = OUTCOMES[text.word(OUTCOME_NAMES)]
+        val enforcement = ENFORCEMENTS[text.word(ENFORCEMENT_NAMES)]
         val verifiedLabel = text.line().ifEmpty { null }
         val code = text.line()
         val claimed = text.claimed()
@@ -194,7 +229,7 @@ internal object Lane {
             outcome = outcome,
             enforcement = enforcement,
             label = verifiedLabel,
-            errorCode = if (code.isEmpty()) null else ErrorCode.valueOf(code.uppercase()),
+            errorCode = if (code.isEmpty()) null else errorCode(code),
             errorMessage = text.field(),
             wouldDenyWhenEnforced = wouldDeny,
             claimedIdentity = claimed,
@@ -210,20 +245,29 @@ internal object Lane {
             false -> 1
             true -> 2
         }
-        val answer = payload(
-            handle, identity.userId, identity.email, platform, attributes?.name, attributes?.accountId,
-            attributes?.nonce, attributes?.extraClaims, verified, attributes?.expiresIn?.toLong() ?: 0L,
+        val out = answers.get()
+        val userId = identity.userId
+        val email = identity.email
+        val name = attributes?.name
+        val accountId = attributes?.accountId
+        val nonce = attributes?.nonce
+        val extraClaims = attributes?.extraClaims
+        val length = payload(
+            handle, userId, userId?.length ?: 0, email, email?.length ?: 0, platform, platform.length,
+            name, name?.length ?: 0, accountId, accountId?.length ?: 0, nonce, nonce?.length ?: 0,
+            extraClaims, extraClaims?.length ?: 0, verified, attributes?.expiresIn?.toLong() ?: 0L,
             attributes?.expiresIn != null, at?.toLong() ?: 0L, at != null, if (failures == VendorFailures.RAISE) 1 else 0,
+            out.bytes, out.bytes.size,
         )
         Reference.reachabilityFence(signer)
-        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        val text = out.answer(length)
         if (text.failed) {
             // A lone surrogate: the generated call throws the encoder's exception for it.
             if (text.code == "not_utf8") return signer.payloadUniffi(identity, platform, attributes, at, failures)
             throw text.failure()
         }
-        val complete = text.line() == "1"
-        val count = text.line().toInt()
+        val complete = text.flag()
+        val count = text.number()?.toInt() ?: 0
         val json = text.field() ?: ""
         val signedFor = text.field() ?: ""
         val entries = ArrayList<PayloadEntry>(count)
@@ -236,7 +280,7 @@ internal object Lane {
                     token = text.field(),
                     userId = text.field(),
                     email = text.field(),
-                    errorCode = text.field()?.let { ErrorCode.valueOf(it.uppercase()) },
+                    errorCode = text.field()?.let(::errorCode),
                     errorMessage = text.field(),
                 ),
             )
@@ -246,9 +290,10 @@ internal object Lane {
 
     /** The exception `payload.entry(vendor)` throws on [signer]'s payloads, which lack [vendor]. */
     fun unknownVendor(signer: PayloadSigner, vendor: String): Exception {
-        val answer = payloadUnknownVendor(handleOf(signer), vendor)
+        val out = answers.get()
+        val length = payloadUnknownVendor(handleOf(signer), vendor, vendor.length, out.bytes, out.bytes.size)
         Reference.reachabilityFence(signer)
-        val text = Answer(answer ?: throw OutOfMemoryError("userhash lane: no answer"))
+        val text = out.answer(length)
         if (text.failed && text.code == "not_utf8") {
             // A lone surrogate: what the generated call's encoder throws for it.
             Charsets.UTF_8.newEncoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
@@ -272,27 +317,40 @@ internal object Lane {
     /** The generated calls counted by the library so far (the guard tests' counter). */
     fun generatedCallCount(): Long = generatedCalls()
 
-    // The natives: private, as they take a raw handle (bound by `Registrar`).
+    // The natives: private, as they take a raw handle and an array with its length (bound by
+    // `Registrar`). A string comes with its length; a small call writes its answer into `out`
+    // when it fits in `capacity` bytes and returns its length (see `Out`).
     @JvmStatic
-    private external fun sign(handle: Long, userId: String?, email: String?): String?
+    private external fun sign(handle: Long, userId: String?, userIdLength: Int, email: String?, emailLength: Int, out: ByteArray, capacity: Int): Int
 
     @JvmStatic
-    private external fun verify(handle: Long, userId: String?, email: String?, token: String?, label: String?, now: Long, hasNow: Boolean): ByteArray?
+    private external fun verify(
+        handle: Long, userId: String?, userIdLength: Int, email: String?, emailLength: Int, token: String?, tokenLength: Int,
+        label: String?, labelLength: Int, now: Long, hasNow: Boolean, out: ByteArray, capacity: Int,
+    ): Int
 
     @JvmStatic
-    private external fun check(handle: Long, userId: String?, email: String?, token: String?, label: String?, now: Long, hasNow: Boolean): ByteArray?
-
-    @JvmStatic
-    private external fun signPacked(handle: Long, fields: Int, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int): ByteArray?
+    private external fun check(
+        handle: Long, userId: String?, userIdLength: Int, email: String?, emailLength: Int, token: String?, tokenLength: Int,
+        label: String?, labelLength: Int, now: Long, hasNow: Boolean, out: ByteArray, capacity: Int,
+    ): Int
 
     @JvmStatic
     private external fun payload(
-        handle: Long, userId: String?, email: String?, platform: String, name: String?, accountId: String?, nonce: String?,
-        extraClaims: String?, emailVerified: Int, expiresIn: Long, hasExpiresIn: Boolean, at: Long, hasAt: Boolean, failures: Int,
-    ): ByteArray?
+        handle: Long, userId: String?, userIdLength: Int, email: String?, emailLength: Int, platform: String, platformLength: Int,
+        name: String?, nameLength: Int, accountId: String?, accountIdLength: Int, nonce: String?, nonceLength: Int,
+        extraClaims: String?, extraClaimsLength: Int, emailVerified: Int, expiresIn: Long, hasExpiresIn: Boolean, at: Long,
+        hasAt: Boolean, failures: Int, out: ByteArray, capacity: Int,
+    ): Int
 
     @JvmStatic
-    private external fun payloadUnknownVendor(handle: Long, vendor: String): ByteArray?
+    private external fun payloadUnknownVendor(handle: Long, vendor: String, vendorLength: Int, out: ByteArray, capacity: Int): Int
+
+    @JvmStatic
+    private external fun pending(out: ByteArray, capacity: Int): Int
+
+    @JvmStatic
+    private external fun signPacked(handle: Long, fields: Int, data: ByteBuffer, dataLength: Int, lengths: ByteBuffer, lengthsLength: Int): ByteArray?
 
     @JvmStatic
     private external fun generatedCalls(): Long
@@ -340,46 +398,101 @@ internal class LanePayload(
     override fun payloadKey(vendor: String): String = entry(vendor).payloadKey
 }
 
-/** A lane text read in order: plain lines, then fields (`-` for none, or a UTF-8 byte length, a
- *  newline and the bytes); see lane.rs. */
-private class Answer(private val bytes: ByteArray) {
+/** A lane text read in order from the first [length] bytes of [bytes]: plain lines, then fields
+ *  (`-` for none, or a UTF-8 byte length, a newline and the bytes); see lane.rs. Lines that are
+ *  flags, numbers and enum names are read without making a `String`. */
+private class Answer(private val bytes: ByteArray, private val length: Int) {
     private var at = 0
 
-    val failed: Boolean get() = bytes.isNotEmpty() && bytes[0] == '!'.code.toByte()
+    val failed: Boolean get() = length > 0 && bytes[0] == '!'.code.toByte()
 
     /** The failure's code (only when [failed]). */
     val code: String get() {
-        val space = bytes.indexOf(' '.code.toByte()).let { if (it < 0) bytes.size else it }
+        var space = 1
+        while (space < length && bytes[space] != ' '.code.toByte()) space++
         return String(bytes, 1, space - 1, Charsets.UTF_8)
     }
 
-    fun failure(): Exception = failure(String(bytes, Charsets.UTF_8))
+    fun failure(): Exception = failure(String(bytes, 0, length, Charsets.UTF_8))
+
+    /** The whole text, which is ASCII (a token). */
+    fun ascii(): String = String(bytes, 0, length, Charsets.ISO_8859_1)
+
+    /** Where the current line ends. */
+    private fun end(): Int {
+        var end = at
+        while (end < length && bytes[end] != '\n'.code.toByte()) end++
+        return end
+    }
 
     fun line(): String {
-        var end = at
-        while (bytes[end] != '\n'.code.toByte()) end++
+        val end = end()
         val text = String(bytes, at, end - at, Charsets.UTF_8)
         at = end + 1
         return text
     }
 
+    /** A line `0` or `1`. */
+    fun flag(): Boolean {
+        val end = end()
+        val one = end - at == 1 && bytes[at] == '1'.code.toByte()
+        at = end + 1
+        return one
+    }
+
+    /** A line of decimal digits; null for an empty line. */
+    fun number(): ULong? {
+        val end = end()
+        var value: ULong? = null
+        for (index in at until end) value = (value ?: 0uL) * 10uL + (bytes[index] - '0'.code.toByte()).toULong()
+        at = end + 1
+        return value
+    }
+
+    /** The index of this line among [names] (each a word's bytes). */
+    fun word(names: Array<ByteArray>): Int {
+        val end = end()
+        val start = at
+        at = end + 1
+        for ((index, name) in names.withIndex()) {
+            if (java.util.Arrays.equals(bytes, start, end, name, 0, name.size)) return index
+        }
+        throw IllegalStateException("userhash lane: an unknown word in the answer")
+    }
+
     fun field(): String? {
-        val head = line()
-        if (head == "-") return null
-        val length = head.toInt()
-        val text = String(bytes, at, length, Charsets.UTF_8)
-        at += length
+        val end = end()
+        if (end - at == 1 && bytes[at] == '-'.code.toByte()) {
+            at = end + 1
+            return null
+        }
+        var size = 0
+        for (index in at until end) size = size * 10 + (bytes[index] - '0'.code.toByte())
+        at = end + 1
+        val text = String(bytes, at, size, Charsets.UTF_8)
+        at += size
         return text
     }
 
     /** The line `0` (none) or `1`, then a user id and an email field. */
     fun claimed(): Identity? {
-        val present = line() == "1"
+        val present = flag()
         val userId = field()
         val email = field()
         return if (present) Identity(userId = userId, email = email) else null
     }
 }
+
+/** The values of the gate's enums, and their names as the lane's texts spell them. */
+private val OUTCOMES = Outcome.entries.toTypedArray()
+private val OUTCOME_NAMES = Array(OUTCOMES.size) { OUTCOMES[it].name.lowercase().toByteArray() }
+private val ENFORCEMENTS = Enforcement.entries.toTypedArray()
+private val ENFORCEMENT_NAMES = Array(ENFORCEMENTS.size) { ENFORCEMENTS[it].name.lowercase().toByteArray() }
+private val ERROR_CODES: Map<String, ErrorCode> = ErrorCode.entries.associateBy { it.name.lowercase() }
+
+/** The [ErrorCode] a lane text names (`empty_field` → `EMPTY_FIELD`). */
+private fun errorCode(name: String): ErrorCode =
+    ERROR_CODES[name] ?: throw IllegalStateException("userhash lane: an unknown error code")
 
 /** The exception for a lane failure `!<code> <message>`. */
 internal fun failure(text: String): Exception {

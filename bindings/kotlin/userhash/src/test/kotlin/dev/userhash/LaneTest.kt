@@ -331,7 +331,7 @@ class LaneTest {
         }
         val natives = Lane::class.java.declaredMethods.filter { java.lang.reflect.Modifier.isNative(it.modifiers) }
         assertEquals(
-            setOf("sign", "verify", "check", "signPacked", "payload", "payloadUnknownVendor", "generatedCalls", "release", "version"),
+            setOf("sign", "verify", "check", "signPacked", "payload", "payloadUnknownVendor", "pending", "generatedCalls", "release", "version"),
             natives.map { it.name }.toSet(),
         )
     }
