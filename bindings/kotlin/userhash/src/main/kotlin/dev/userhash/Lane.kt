@@ -133,6 +133,14 @@ internal object Lane {
         @JvmField
         var bytes = ByteArray(512)
 
+        /** The last label and fingerprint answered on this thread: a verifier answers the same
+         *  few from call to call, so each is made into a `String` once, not per call. */
+        @JvmField
+        val label = Remembered()
+
+        @JvmField
+        val fingerprint = Remembered()
+
         /** The answer of a call that returned [length]: in [bytes], fetched first with `pending`
          *  (into an array grown to fit) when it was longer than the array. */
         fun answer(length: Int): Answer {
@@ -184,8 +192,8 @@ internal object Lane {
             }
             throw text.failure()
         }
-        val verifiedLabel = text.line()
-        val fingerprint = text.line()
+        val verifiedLabel = text.line(out.label)
+        val fingerprint = text.line(out.fingerprint)
         val timestamp = text.number()
         val claimed = text.claimed()
         return Verified(
@@ -221,7 +229,7 @@ internal object Lane {
         val wouldDeny = text.flag()
         val outcome = OUTCOMES[text.word(OUTCOME_NAMES)]
         val enforcement = ENFORCEMENTS[text.word(ENFORCEMENT_NAMES)]
-        val verifiedLabel = text.line().ifEmpty { null }
+        val verifiedLabel = text.line(out.label).ifEmpty { null }
         val code = text.line()
         val claimed = text.claimed()
         return Decision(
@@ -425,6 +433,14 @@ private class Answer(private val bytes: ByteArray, private val length: Int) {
         return end
     }
 
+    /** The line, as [remembered] last made it when its bytes are the same. */
+    fun line(remembered: Remembered): String {
+        val end = end()
+        val text = remembered.text(bytes, at, end)
+        at = end + 1
+        return text
+    }
+
     fun line(): String {
         val end = end()
         val text = String(bytes, at, end - at, Charsets.UTF_8)
@@ -480,6 +496,22 @@ private class Answer(private val bytes: ByteArray, private val length: Int) {
         val userId = field()
         val email = field()
         return if (present) Identity(userId = userId, email = email) else null
+    }
+}
+
+/** A line's bytes and the `String` made from them, kept to be reused while the line repeats. */
+private class Remembered {
+    private var bytes = ByteArray(0)
+    private var text = ""
+
+    /** The `String` of `source[from, to)`, made only when those bytes are not the last ones. */
+    fun text(source: ByteArray, from: Int, to: Int): String {
+        if (!java.util.Arrays.equals(bytes, 0, bytes.size, source, from, to)) {
+            val copy = source.copyOfRange(from, to)
+            text = String(copy, Charsets.UTF_8)
+            bytes = copy
+        }
+        return text
     }
 }
 
