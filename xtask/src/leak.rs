@@ -161,13 +161,14 @@ fn installed_jar_classpath(ctx: &Ctx) -> anyhow::Result<std::ffi::OsString> {
 }
 
 /// The native methods of the JVM's fast lane, as they appear in a Java stack.
-const DIRECT_PATH_FRAMES: [&str; 6] = [
+const DIRECT_PATH_FRAMES: [&str; 7] = [
     "at dev.userhash.Lane.sign(Native Method)",
     "at dev.userhash.Lane.signPacked(Native Method)",
     "at dev.userhash.Lane.verify(Native Method)",
     "at dev.userhash.Lane.check(Native Method)",
     "at dev.userhash.Lane.payload(Native Method)",
     "at dev.userhash.Lane.payloadUnknownVendor(Native Method)",
+    "at dev.userhash.Lane.pending(Native Method)",
 ];
 
 /// The JVM's direct path under `-Xcheck:jni` (bindings/kotlin/tools/JniCheck.java). The JVM
