@@ -73,7 +73,7 @@ impl Keys {
                 }
             }
         };
-        keys.shared_files = secrets.shared.into_inner();
+        keys.shared_files = secrets.into_shared();
         if let Some(label) = &keys.label {
             if keys.keyring.get(label).is_none() {
                 return Err(CliError::Usage(format!(
@@ -170,8 +170,15 @@ fn from_config(
 /// The system's secrets (env vars and files), noting each secret file that users other than the
 /// owner can read, for the command to warn about once.
 #[derive(Default)]
-struct WatchedSecrets {
+pub(crate) struct WatchedSecrets {
     shared: RefCell<Vec<PathBuf>>,
+}
+
+impl WatchedSecrets {
+    /// The secret files read so far that users other than the owner can read.
+    pub(crate) fn into_shared(self) -> Vec<PathBuf> {
+        self.shared.into_inner()
+    }
 }
 
 impl SecretSource for WatchedSecrets {

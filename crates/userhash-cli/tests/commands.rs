@@ -356,6 +356,39 @@ fn a_secret_file_others_can_read_is_warned_about_once() {
 }
 
 #[test]
+fn payload_warns_once_about_a_secret_file_others_can_read() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let shared = dir.path().join("android.secret");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let flags = [
+        "payload",
+        "--config",
+        config.to_str().unwrap(),
+        "--app",
+        "acme",
+        "--env",
+        "production",
+        "--platform",
+        "android",
+        "--user-id",
+        "42",
+    ];
+    let warned = run(userhash().args(flags)).success();
+    let warning = one_line_error(&warned);
+    assert!(
+        warning.starts_with("userhash: warning: secret file"),
+        "{warning}"
+    );
+    assert!(!warning.contains(ANDROID_SECRET), "{warning}");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let quiet = run(userhash().args(flags)).success();
+    assert_eq!(stderr(&quiet), "");
+    assert_eq!(stdout(&quiet), stdout(&warned));
+}
+
+#[test]
 fn values_beginning_with_a_hyphen_are_values() {
     // Space-separated, as people type them: clap once read these as unknown flags.
     let identity = Identity::from_user_id("-42").with_email("-ada@example.com");
