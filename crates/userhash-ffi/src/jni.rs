@@ -302,10 +302,11 @@ unsafe extern "system" fn check(
     unsafe { small(env, out, capacity, call) }
 }
 
-/// `Lane.payload(handle, texts, lengths, emailVerified, expiresIn, hasExpiresIn, at, hasAt,
-/// failures, out, capacity)`: the lane's payload text, as [`small`] answers. `texts` holds the
-/// user id, email, platform, name, account id, nonce and extra claims (each may be null) and
-/// `lengths` their lengths; the other arguments are `userhash_lane_payload`'s.
+/// `Lane.payload(handle, userId, userIdLength, email, emailLength, platform, platformLength,
+/// name, nameLength, accountId, accountIdLength, nonce, nonceLength, extraClaims,
+/// extraClaimsLength, emailVerified, expiresIn, hasExpiresIn, at, hasAt, failures, out,
+/// capacity)`: the lane's payload text, as [`small`] answers. Each string but the platform may
+/// be null and comes with its length; the other arguments are `userhash_lane_payload`'s.
 ///
 /// # Safety
 /// Only the JVM calls this, as the private native `dev.userhash.Lane.payload`.
