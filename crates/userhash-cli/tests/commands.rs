@@ -10,6 +10,9 @@ use common::{
     ANDROID_SECRET, SECRET, json, one_line_error, production_keyring, run, signer, stderr, stdout,
     userhash, write_config,
 };
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::PathBuf;
+
 use predicates::prelude::*;
 use userhash::{Identity, Scheme};
 
@@ -307,13 +310,19 @@ fn a_secret_path_that_is_not_a_regular_file_is_refused_at_once() {
     }
 }
 
-#[test]
-fn a_secret_file_others_can_read_is_warned_about_once() {
-    use std::os::unix::fs::PermissionsExt as _;
+/// [`write_config`] in a new folder, its Android secret file made readable by group and others
+/// (0644): the folder (kept while it is held), the config's path and the secret file's path.
+fn config_with_a_shared_secret_file() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path());
     let shared = dir.path().join("android.secret");
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    (dir, config, shared)
+}
+
+#[test]
+fn a_secret_file_others_can_read_is_warned_about_once() {
+    let (_dir, config, shared) = config_with_a_shared_secret_file();
     let mut flags = vec![
         "sign",
         "--scheme",
@@ -357,11 +366,7 @@ fn a_secret_file_others_can_read_is_warned_about_once() {
 
 #[test]
 fn payload_warns_once_about_a_secret_file_others_can_read() {
-    use std::os::unix::fs::PermissionsExt as _;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path());
-    let shared = dir.path().join("android.secret");
-    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (_dir, config, shared) = config_with_a_shared_secret_file();
     let flags = [
         "payload",
         "--config",
